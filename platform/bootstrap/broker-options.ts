@@ -1,0 +1,38 @@
+import type { BrokerOptions, ServiceBroker } from "moleculer";
+import type { Config } from "../config/index.ts";
+import { RequestContextMiddleware } from "../context/index.ts";
+import { moleculerLoggerOptions } from "../logger/index.ts";
+import { ActionMetricsMiddleware } from "../metrics/index.ts";
+import { installGracefulShutdown } from "../shutdown/index.ts";
+import { PlatformMiddleware } from "./platform.middleware.ts";
+import { Platform } from "./platform.ts";
+
+export type NodeOptions = {
+	/** The project root, where config/, services/ and migrations/ live. */
+	root: string;
+	/** Own SIGTERM/SIGINT and uncaught errors; off for brokers embedded in a test process. */
+	handleSignals?: boolean;
+};
+
+/** Moleculer broker options for one platform node, built from the validated config. */
+export function brokerOptions(config: Config, { root, handleSignals = true }: NodeOptions): BrokerOptions {
+	const platform = new Platform(config, root);
+	return {
+		namespace: config.node.namespace,
+		nodeID: platform.nodeID,
+		// A URL string is what Moleculer resolves to its transporter; its types only list names.
+		transporter: (config.transporter.url ?? undefined) as BrokerOptions["transporter"],
+		serializer: "JSON",
+		logger: moleculerLoggerOptions(platform.logger, config.log.level) as BrokerOptions["logger"],
+		requestTimeout: 10_000,
+		// Stopping waits for the actions in flight instead of cutting them off.
+		tracking: { enabled: true, shutdownTimeout: config.shutdown.deadlineMs },
+		registry: { strategy: "RoundRobin", preferLocal: true },
+		metrics: false,
+		skipProcessEventRegistration: true,
+		middlewares: [PlatformMiddleware(platform), RequestContextMiddleware(), ActionMetricsMiddleware(platform.metrics)],
+		created: (broker: ServiceBroker) => {
+			if (handleSignals) installGracefulShutdown(broker, platform);
+		},
+	};
+}

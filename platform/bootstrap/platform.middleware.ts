@@ -1,0 +1,108 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Middleware, Service, ServiceBroker } from "moleculer";
+import { kafkaCheck, OpsServer, postgresCheck, Readiness, redisCheck, transporterCheck } from "../health/index.ts";
+import { migrate } from "../migrate/index.ts";
+import { discoverModules, orderModules, withDependencies } from "../modules/index.ts";
+import { retryUntil } from "../retry/index.ts";
+import { localServiceNames, moduleOfService } from "./module-services.ts";
+import { runPhase } from "./phase.ts";
+import { attachPlatform, type Platform } from "./platform.ts";
+
+const PROVIDERS_FILE = "providers.ts";
+
+/**
+ * The bootstrap of DESIGN.md as Moleculer lifecycle hooks: before services start it serves
+ * liveness, reads the modules, waits for the servers, migrates and registers providers;
+ * once every service has started the node turns ready.
+ */
+export function PlatformMiddleware(platform: Platform): Middleware {
+	const log = platform.logger.child({ mod: "bootstrap" });
+
+	return {
+		name: "Platform",
+
+		created(broker: ServiceBroker) {
+			attachPlatform(broker, platform);
+			const { container, config } = platform;
+			platform.readiness = new Readiness([
+				postgresCheck(container),
+				redisCheck(container),
+				kafkaCheck(container),
+				transporterCheck(broker.transit as { connected: boolean } | undefined, config.transporter.url),
+			]);
+		},
+
+		async starting(broker: ServiceBroker) {
+			await runPhase(log, "ops", async () => {
+				platform.ops = new OpsServer(platform.readiness, platform.metrics.registry);
+				const address = await platform.ops.listen(platform.config.ops.host, platform.config.ops.port);
+				log.info({ opsPort: address.port }, `ops endpoints on http://${address.address}:${address.port} (/healthz /readyz /metrics)`);
+			});
+			await runPhase(log, "modules", () => loadModules(platform, broker.services));
+			await runPhase(log, "connect", () => connectServers(platform));
+			if (platform.config.bootstrap.migrate) {
+				await runPhase(log, "migrations", async () => {
+					const names = withDependencies(
+						platform.modules,
+						platform.localModules.map((m) => m.name),
+					).map((m) => m.name);
+					const { pg } = platform.container.awilix.cradle;
+					const report = await migrate(pg, platform.path(platform.config.modules.migrationsDir), names, log);
+					log.info({ applied: report.applied.length, alreadyApplied: report.alreadyApplied }, "migrations up to date");
+				});
+			}
+			await runPhase(log, "providers", () => registerProviders(platform));
+		},
+
+		async serviceStarting(service: Service) {
+			const mod = moduleOfService(service.name, platform.modules);
+			if (!mod || mod.dependsOn.length === 0) return;
+			// Moleculer waits for these services, local or on another node, before `started`.
+			const own = service.schema.dependencies ?? [];
+			service.schema.dependencies = [...new Set([...(Array.isArray(own) ? own : [own]), ...mod.dependsOn])];
+		},
+
+		async started() {
+			platform.readiness.state = "ready";
+			const ms = Math.round(performance.now());
+			log.info({ modules: platform.localModules.map((m) => m.name), msSinceProcessStart: ms }, "node ready");
+		},
+
+		async stopping() {
+			platform.readiness.state = "draining";
+		},
+
+		async stopped() {
+			await platform.ops?.close();
+			await platform.container.dispose(log);
+		},
+	} as Middleware;
+}
+
+function loadModules(platform: Platform, services: readonly Service[]): void {
+	platform.modules = orderModules(discoverModules(platform.path(platform.config.modules.dir)));
+	const local = new Set<string>();
+	for (const name of localServiceNames(services)) {
+		const mod = moduleOfService(name, platform.modules);
+		if (mod) local.add(mod.name);
+		else platform.logger.warn({ service: name }, `service "${name}" belongs to no module; it gets no migrations or dependencies`);
+	}
+	platform.localModules = platform.modules.filter((m) => local.has(m.name));
+}
+
+async function connectServers(platform: Platform): Promise<void> {
+	const { connectTimeoutMs } = platform.config.bootstrap;
+	const servers = [postgresCheck(platform.container), redisCheck(platform.container), kafkaCheck(platform.container)];
+	await Promise.all(servers.map((s) => retryUntil(`${s.name} at ${s.target}`, connectTimeoutMs, s.probe)));
+}
+
+async function registerProviders(platform: Platform): Promise<void> {
+	for (const mod of platform.localModules) {
+		const file = join(mod.dir, PROVIDERS_FILE);
+		if (!existsSync(file)) continue;
+		const { default: providers } = await import(pathToFileURL(file).href);
+		platform.container.registerProviders(providers);
+	}
+}

@@ -1,0 +1,55 @@
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import type { ServiceBroker } from "moleculer";
+import type { Logger } from "pino";
+import type { Config } from "../config/index.ts";
+import { PlatformContainer } from "../container/index.ts";
+import { type OpsServer, Readiness } from "../health/index.ts";
+import { createRootLogger } from "../logger/index.ts";
+import { createMetrics, type PlatformMetrics } from "../metrics/index.ts";
+import type { ModuleDescriptor } from "../modules/index.ts";
+
+/** Everything the kernel holds for one node: config, logger, container, metrics, health. */
+export class Platform {
+	readonly config: Config;
+	readonly root: string;
+	readonly nodeID: string;
+	readonly logger: Logger;
+	readonly container: PlatformContainer;
+	readonly metrics: PlatformMetrics;
+	/** Set once the checks are known (they need the broker's transit). */
+	readiness = new Readiness([]);
+	ops: OpsServer | undefined;
+	/** All modules found on disk, in dependency order. */
+	modules: ModuleDescriptor[] = [];
+	/** The modules with at least one service on this node. */
+	localModules: ModuleDescriptor[] = [];
+	readonly startedAt = performance.now();
+
+	constructor(config: Config, root: string) {
+		this.config = config;
+		this.root = root;
+		this.nodeID = config.node.id ?? `${hostname()}-${process.pid}`;
+		this.logger = createRootLogger(config, this.nodeID);
+		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }));
+		this.metrics = createMetrics(this.nodeID);
+	}
+
+	/** Resolves a folder named in config against the project root. */
+	path(relative: string): string {
+		return resolve(this.root, relative);
+	}
+}
+
+const platforms = new WeakMap<ServiceBroker, Platform>();
+
+export function attachPlatform(broker: ServiceBroker, platform: Platform): void {
+	platforms.set(broker, platform);
+}
+
+/** The platform of the node a service runs on. */
+export function platformOf(broker: ServiceBroker): Platform {
+	const platform = platforms.get(broker);
+	if (!platform) throw new Error("This broker was not built with the platform's broker options (moleculer.config.ts)");
+	return platform;
+}

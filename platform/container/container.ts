@@ -1,0 +1,94 @@
+import { type AwilixContainer, asFunction, asValue, createContainer, InjectionMode, type Resolver } from "awilix";
+import type { Redis } from "ioredis";
+import type { Admin, Kafka } from "kafkajs";
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { Config } from "../config/index.ts";
+import { type Clock, createKafka, createPgPool, createRedis, systemClock } from "./core-services.ts";
+
+/** What the kernel registers; modules add their own providers next to these. */
+export type CoreCradle = {
+	config: Config;
+	logger: Logger;
+	clock: Clock;
+	pg: pg.Pool;
+	redis: Redis;
+	kafka: Kafka;
+	kafkaAdmin: Admin;
+};
+
+type Disposer = { name: string; dispose: () => Promise<void> | void };
+
+/**
+ * An awilix container whose singletons are created on first use and disposed in the reverse
+ * order of their creation, so a pool outlives everything built on top of it.
+ */
+export class PlatformContainer {
+	readonly awilix: AwilixContainer<CoreCradle & Record<string, unknown>>;
+	readonly #created: Disposer[] = [];
+
+	constructor(config: Config, logger: Logger) {
+		this.awilix = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
+		this.awilix.register({ config: asValue(config), logger: asValue(logger), clock: asValue(systemClock) });
+		this.registerSingleton(
+			"pg",
+			(c: CoreCradle) => createPgPool(c.config, c.logger),
+			(pool) => pool.end(),
+		);
+		this.registerSingleton(
+			"redis",
+			(c: CoreCradle) => createRedis(c.config, c.logger),
+			(redis) => void redis.disconnect(),
+		);
+		this.registerSingleton(
+			"kafka",
+			(c: CoreCradle) => createKafka(c.config, c.logger),
+			() => undefined,
+		);
+		this.registerSingleton(
+			"kafkaAdmin",
+			(c: CoreCradle) => c.kafka.admin(),
+			(admin) => admin.disconnect(),
+		);
+	}
+
+	/** Registers a lazily created singleton with the function that releases it. */
+	registerSingleton<T>(name: string, factory: (cradle: CoreCradle) => T, dispose: (value: T) => Promise<void> | void): void {
+		this.awilix.register(
+			name,
+			asFunction((cradle: CoreCradle) => {
+				const value = factory(cradle);
+				this.#created.push({ name, dispose: () => dispose(value) });
+				return value;
+			}).singleton(),
+		);
+	}
+
+	/** Registers a module's own providers (awilix resolvers). */
+	registerProviders(providers: Record<string, Resolver<unknown>>): void {
+		this.awilix.register(providers);
+	}
+
+	resolve<K extends keyof CoreCradle>(name: K): CoreCradle[K];
+	resolve<T>(name: string): T;
+	resolve(name: string): unknown {
+		return this.awilix.resolve(name);
+	}
+
+	/** Has this singleton been created yet? Health checks skip what nobody uses. */
+	isCreated(name: string): boolean {
+		return this.#created.some((d) => d.name === name);
+	}
+
+	/** Disposes every created singleton, newest first; one failure does not stop the others. */
+	async dispose(logger: Logger): Promise<void> {
+		for (const item of this.#created.splice(0).reverse()) {
+			try {
+				await item.dispose();
+			} catch (err) {
+				logger.warn({ err, service: item.name }, "dispose failed");
+			}
+		}
+		await this.awilix.dispose();
+	}
+}

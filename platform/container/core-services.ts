@@ -1,0 +1,38 @@
+import { Redis } from "ioredis";
+import { Kafka, logLevel } from "kafkajs";
+import pg from "pg";
+import type { Logger } from "pino";
+import type { Config } from "../config/index.ts";
+
+/** The clock every time-dependent piece asks, so tests can control time. */
+export type Clock = { now(): Date };
+export const systemClock: Clock = { now: () => new Date() };
+
+export function createPgPool(config: Config, logger: Logger): pg.Pool {
+	const pool = new pg.Pool({ connectionString: config.postgres.url, max: config.postgres.poolMax });
+	// An idle client losing its server must not crash the process; the next query reconnects.
+	pool.on("error", (err) => logger.warn({ err }, "postgres idle client error"));
+	return pool;
+}
+
+export function createRedis(config: Config, logger: Logger): Redis {
+	const redis = new Redis(config.redis.url, {
+		// Fail fast while disconnected instead of queueing, so readiness reports the outage.
+		enableOfflineQueue: false,
+		maxRetriesPerRequest: 1,
+		retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+		lazyConnect: true,
+	});
+	redis.on("error", (err) => logger.debug({ err: err.message }, "redis connection error"));
+	return redis;
+}
+
+export function createKafka(config: Config, logger: Logger): Kafka {
+	return new Kafka({
+		clientId: config.kafka.clientId,
+		brokers: config.kafka.brokers,
+		logLevel: logLevel.NOTHING,
+		retry: { retries: 3 },
+		logCreator: () => (entry) => logger.debug({ kafka: entry.log }, entry.namespace),
+	});
+}

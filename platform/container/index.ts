@@ -1,0 +1,2 @@
+export { type CoreCradle, PlatformContainer } from "./container.ts";
+export type { Clock } from "./core-services.ts";

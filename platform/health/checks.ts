@@ -1,0 +1,59 @@
+import type { PlatformContainer } from "../container/index.ts";
+
+/** One dependency the node needs in order to serve. */
+export type Check = { name: string; target: string; probe: () => Promise<void> };
+
+/** The address of a server with any password removed, fit for logs and ops answers. */
+export function redactUrl(url: string): string {
+	try {
+		const parsed = new URL(url);
+		if (parsed.password) parsed.password = "***";
+		return parsed.toString();
+	} catch {
+		return url;
+	}
+}
+
+export function postgresCheck(container: PlatformContainer): Check {
+	return {
+		name: "postgres",
+		target: redactUrl(container.resolve("config").postgres.url),
+		probe: async () => {
+			await container.resolve("pg").query("SELECT 1");
+		},
+	};
+}
+
+export function redisCheck(container: PlatformContainer): Check {
+	return {
+		name: "redis",
+		target: redactUrl(container.resolve("config").redis.url),
+		probe: async () => {
+			const redis = container.resolve("redis");
+			if (redis.status === "wait") await redis.connect();
+			await redis.ping();
+		},
+	};
+}
+
+export function kafkaCheck(container: PlatformContainer): Check {
+	return {
+		name: "kafka",
+		target: container.resolve("config").kafka.brokers.join(","),
+		probe: async () => {
+			const admin = container.resolve("kafkaAdmin");
+			await admin.connect();
+			await admin.describeCluster();
+		},
+	};
+}
+
+export function transporterCheck(transit: { connected: boolean } | undefined, url: string | null): Check {
+	return {
+		name: "transporter",
+		target: url ? redactUrl(url) : "local",
+		probe: async () => {
+			if (transit && !transit.connected) throw new Error("transporter disconnected");
+		},
+	};
+}

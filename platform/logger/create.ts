@@ -1,0 +1,25 @@
+import { type Logger, pino } from "pino";
+import type { Config } from "../config/index.ts";
+import { currentRequestContext } from "../context/index.ts";
+import { REDACTED_PATHS } from "./redaction.ts";
+
+/** The process' root pino logger: JSON lines, or pretty ones for a terminal. */
+export function createRootLogger(config: Pick<Config, "log" | "env">, nodeID: string): Logger {
+	return pino({
+		level: config.log.level,
+		base: { nodeID, env: config.env },
+		redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+		// Every line written while a request is served carries its trace and request ids.
+		mixin: () => {
+			const ctx = currentRequestContext();
+			return ctx ? { traceId: ctx.traceId, requestId: ctx.requestId } : {};
+		},
+		timestamp: pino.stdTimeFunctions.isoTime,
+		transport: config.log.pretty
+			? {
+					target: "pino-pretty",
+					options: { colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,env,ns", singleLine: true },
+				}
+			: undefined,
+	});
+}

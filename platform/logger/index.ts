@@ -1,0 +1,3 @@
+export { createRootLogger } from "./create.ts";
+export { moleculerLoggerOptions } from "./moleculer-adapter.ts";
+export { REDACTED_PATHS } from "./redaction.ts";

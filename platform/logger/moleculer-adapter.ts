@@ -1,0 +1,36 @@
+import type { Logger } from "pino";
+
+type Level = "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+const LEVELS: Level[] = ["fatal", "error", "warn", "info", "debug", "trace"];
+
+/**
+ * Moleculer calls its loggers console-style, `info("msg", obj, err)`, while pino wants the
+ * object first. Merge objects (an Error as `err`) into pino's merging object so they are
+ * kept and redacted rather than dropped.
+ */
+export function moleculerLoggerOptions(root: Logger, level: Level) {
+	return {
+		type: "Pino",
+		options: {
+			level,
+			createLogger: (moduleLevel: Level, bindings: Record<string, unknown>) => {
+				const child = root.child(bindings, { level: moduleLevel });
+				const log = Object.fromEntries(LEVELS.map((lvl) => [lvl, (...args: unknown[]) => write(child, lvl, args)]));
+				return log;
+			},
+		},
+	};
+}
+
+function write(logger: Logger, level: Level, args: unknown[]): void {
+	const words: string[] = [];
+	let merged: Record<string, unknown> | undefined;
+	for (const arg of args) {
+		if (arg instanceof Error) merged = { ...merged, err: arg };
+		else if (typeof arg === "object" && arg !== null) merged = { ...merged, ...(arg as Record<string, unknown>) };
+		else words.push(String(arg));
+	}
+	const msg = words.join(" ");
+	if (merged) logger[level](merged, msg);
+	else logger[level](msg);
+}

@@ -1,0 +1,42 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+
+/** Histogram buckets in seconds, from a cache hit to a slow downstream call. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The node's metrics: process ones plus those the platform's own parts record. */
+export function createMetrics(nodeID: string) {
+	const registry = new Registry();
+	registry.setDefaultLabels({ node: nodeID });
+	collectDefaultMetrics({ register: registry });
+	return {
+		registry,
+		actionCalls: new Counter({
+			name: "platform_action_calls_total",
+			help: "Action calls handled on this node, by action and outcome.",
+			labelNames: ["action", "outcome"] as const,
+			registers: [registry],
+		}),
+		actionDuration: new Histogram({
+			name: "platform_action_duration_seconds",
+			help: "Action handling time on this node, by action and outcome.",
+			labelNames: ["action", "outcome"] as const,
+			buckets: LATENCY_BUCKETS,
+			registers: [registry],
+		}),
+		httpRequests: new Counter({
+			name: "platform_http_requests_total",
+			help: "HTTP requests answered, by route, method and status.",
+			labelNames: ["route", "method", "status"] as const,
+			registers: [registry],
+		}),
+		httpDuration: new Histogram({
+			name: "platform_http_request_duration_seconds",
+			help: "HTTP request time from arrival to the last byte, by route, method and status.",
+			labelNames: ["route", "method", "status"] as const,
+			buckets: LATENCY_BUCKETS,
+			registers: [registry],
+		}),
+	};
+}
+
+export type PlatformMetrics = ReturnType<typeof createMetrics>;

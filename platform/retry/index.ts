@@ -1,0 +1,1 @@
+export { backoffDelay, retryUntil, sleep } from "./backoff.ts";

@@ -1,0 +1,52 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { discoverModules } from "../../../platform/modules/index.ts";
+
+function servicesDir(manifests: Record<string, string>): string {
+	const root = mkdtempSync(join(tmpdir(), "services-"));
+	for (const [folder, yaml] of Object.entries(manifests)) {
+		mkdirSync(join(root, folder));
+		writeFileSync(join(root, folder, "module.yaml"), yaml);
+	}
+	return root;
+}
+
+const valid = (name: string, extra = "") => `name: ${name}\nversion: 1.0.0\ndescription: The ${name} module.\n${extra}`;
+
+describe("discoverModules", () => {
+	it("reads each module.yaml with defaults for the optional fields", () => {
+		const [ledger] = discoverModules(servicesDir({ ledger: valid("ledger", "dependsOn: [identity]\ntopics:\n  publishes: [ledger.events]\n") }));
+		expect(ledger).toMatchObject({ name: "ledger", dependsOn: ["identity"], permissions: [], topics: { publishes: ["ledger.events"], consumes: [] } });
+	});
+
+	it("ignores folders without a manifest", () => {
+		const root = servicesDir({ ledger: valid("ledger") });
+		mkdirSync(join(root, "shared-code"));
+		expect(discoverModules(root).map((m) => m.name)).toEqual(["ledger"]);
+	});
+
+	it("names the file and every bad field of every invalid manifest at once", () => {
+		const root = servicesDir({
+			ledger: "name: ledger\nversion: one\ndescription: x\nowner: me\n",
+			audit: valid("audit", "permissions: [Read Everything]\n"),
+		});
+		let message = "";
+		try {
+			discoverModules(root);
+		} catch (err) {
+			message = (err as Error).message;
+		}
+		expect(message).toMatch(/ledger\/module\.yaml: version: must be a semantic version/);
+		expect(message).toMatch(/ledger\/module\.yaml: owner: unknown key/);
+		expect(message).toMatch(/audit\/module\.yaml: permissions\.0: must look like module:resource:verb/);
+	});
+
+	it("refuses a manifest whose name differs from its folder", () => {
+		expect(() => discoverModules(servicesDir({ ledger: valid("ledgr") }))).toThrow(/name: "ledgr" must match its folder "ledger"/);
+	});
+
+	it("names the file of a manifest that is not valid YAML", () => {
+		expect(() => discoverModules(servicesDir({ ledger: "name: [oops\n" }))).toThrow(/ledger\/module\.yaml: /);
+	});
+});
