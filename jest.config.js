@@ -10,6 +10,7 @@ export default {
 		"^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2024" }, module: { type: "es6" } }],
 	},
 	testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/services/**/*.test.ts"],
+	reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 	maxWorkers: 1,
 	testTimeout: 60_000,
 };

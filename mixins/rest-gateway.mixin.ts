@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { platformOf } from "../platform/bootstrap/index.ts";
+import { drainHttpServer } from "../platform/http/index.ts";
 
-type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; use?: unknown[] };
+type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number };
 type AliasedRequest = IncomingMessage & { $alias?: { method: string; fullPath: string } };
 
 /**
@@ -23,20 +24,27 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 		],
 	},
 	created() {
-		const { config, metrics } = platformOf(this.broker);
+		const platform = platformOf(this.broker);
+		const { config, metrics } = platform;
 		this.settings.ip = config.api.host;
 		this.settings.port = config.api.port;
-		this.settings.use = [
-			(req: AliasedRequest, res: ServerResponse, next: () => void) => {
-				const stop = metrics.httpDuration.startTimer();
-				res.once("finish", () => {
-					const route = req.$alias ? `${req.$alias.method} ${req.$alias.fullPath}` : "unmatched";
-					const labels = { route, method: req.method ?? "", status: String(res.statusCode) };
-					stop(labels);
-					metrics.httpRequests.inc(labels);
-				});
-				next();
-			},
-		];
+		platform.onDrain("http", () => drainHttpServer(this.server));
+		// A listener on the server itself sees every request, also those no route matches.
+		this.server.prependListener("request", (req: AliasedRequest, res: ServerResponse) => {
+			const stop = metrics.httpDuration.startTimer();
+			res.once("finish", () => {
+				const route = req.$alias ? `${req.$alias.method} ${req.$alias.fullPath}` : "unmatched";
+				const labels = { route, method: req.method ?? "", status: String(res.statusCode) };
+				stop(labels);
+				metrics.httpRequests.inc(labels);
+			});
+		});
+	},
+	events: {
+		// Aliases are otherwise rebuilt 500 ms after services change; a node that reports
+		// ready must already route to every local service.
+		"$broker.started"() {
+			for (const route of this.routes) if (route.opts.autoAliases) this.regenerateAutoAliases(route);
+		},
 	},
 };

@@ -24,7 +24,8 @@ export class Platform {
 	modules: ModuleDescriptor[] = [];
 	/** The modules with at least one service on this node. */
 	localModules: ModuleDescriptor[] = [];
-	readonly startedAt = performance.now();
+	/** Listeners to close, in order, when the node stops taking traffic (HTTP, then gRPC). */
+	readonly drainers: { name: string; drain: () => Promise<void> }[] = [];
 
 	constructor(config: Config, root: string) {
 		this.config = config;
@@ -33,6 +34,11 @@ export class Platform {
 		this.logger = createRootLogger(config, this.nodeID);
 		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }));
 		this.metrics = createMetrics(this.nodeID);
+	}
+
+	/** Registers a listener that shutdown drains before the broker stops. */
+	onDrain(name: string, drain: () => Promise<void>): void {
+		this.drainers.push({ name, drain });
 	}
 
 	/** Resolves a folder named in config against the project root. */

@@ -8,6 +8,11 @@ export function createMetrics(nodeID: string) {
 	const registry = new Registry();
 	registry.setDefaultLabels({ node: nodeID });
 	collectDefaultMetrics({ register: registry });
+	// Gauges named *_total break the exposition conventions (promtool rejects them); the
+	// same counts stay available per type in nodejs_active_handles and friends.
+	for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+		registry.removeSingleMetric(name);
+	}
 	return {
 		registry,
 		actionCalls: new Counter({

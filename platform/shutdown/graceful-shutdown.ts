@@ -3,9 +3,10 @@ import type { Platform } from "../bootstrap/platform.ts";
 import { sleep } from "../retry/index.ts";
 
 /**
- * SIGTERM/SIGINT: readiness turns 503, load balancers get `drainDelayMs` to notice, then the
- * broker stops (leaves the registry, waits for actions in flight, closes the HTTP servers,
- * runs `stopped` hooks, closes pools). Past `deadlineMs` the process exits non-zero.
+ * SIGTERM/SIGINT: readiness turns 503, load balancers get `drainDelayMs` to notice, the HTTP
+ * and gRPC listeners stop accepting and answer what they hold, then the broker stops (leaves
+ * the registry, waits for actions in flight, runs `stopped` hooks, closes pools).
+ * Past `deadlineMs` the process exits non-zero.
  * An uncaught exception is logged and takes the same path, exiting 1.
  */
 export function installGracefulShutdown(broker: ServiceBroker, platform: Platform): void {
@@ -26,6 +27,11 @@ export function installGracefulShutdown(broker: ServiceBroker, platform: Platfor
 			process.exit(1);
 		}, deadlineMs);
 		await sleep(drainDelayMs);
+		for (const { name, drain } of platform.drainers) {
+			const started = performance.now();
+			await drain();
+			log.info({ listener: name, ms: Math.round(performance.now() - started) }, "drained");
+		}
 		await broker.stop();
 		clearTimeout(deadline);
 		log.info("stopped cleanly");

@@ -8,8 +8,8 @@ export default {
 	actions: {
 		ping: {
 			rest: "GET /ping",
-			handler(ctx: Context) {
-				return { nodeID: ctx.nodeID, time: new Date().toISOString() };
+			handler() {
+				return { nodeID: this.broker.nodeID, time: new Date().toISOString() };
 			},
 		},
 		starts: {

@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { freePort } from "../support/ports.ts";
 import { startNode } from "../support/node-process.ts";
+import { freePort } from "../support/ports.ts";
 import { requireServers } from "../support/servers.ts";
 
 /** Lines of the node's JSON log whose `msg` matches. */
@@ -90,7 +90,9 @@ describe("node bootstrap", () => {
 		expect(await node.exited).not.toBe(0);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
 		expect(node.output()).toMatch(
-			new RegExp(`bootstrap phase "connect" failed: postgres at postgres://postgres@127\\.0\\.0\\.1:${deadPort}/x unreachable after [2-9]\\d* attempt`),
+			new RegExp(
+				`bootstrap phase "connect" failed: postgres at postgres://postgres@127\\.0\\.0\\.1:${deadPort}/x unreachable after [2-9]\\d* attempt`,
+			),
 		);
 	});
 });

@@ -61,7 +61,10 @@ describe("migrations against the real Postgres", () => {
 		expect([first.code, second.code]).toEqual([0, 0]);
 		const runs = await query<{ migration: string }>(db, "SELECT migration FROM migration_runs");
 		expect(runs.map((r) => r.migration)).toEqual(["alpha/001", "beta/001", "beta/002"]);
-		const recorded = await query<{ module: string; version: number }>(db, "SELECT module, version FROM platform_migrations ORDER BY applied_at, module");
+		const recorded = await query<{ module: string; version: number }>(
+			db,
+			"SELECT module, version FROM platform_migrations ORDER BY applied_at, module",
+		);
 		expect(recorded).toEqual([
 			{ module: "alpha", version: 1 },
 			{ module: "beta", version: 1 },

@@ -27,6 +27,8 @@ describe("readMigrations", () => {
 
 	it("refuses a badly named file and a reused version, naming the files", () => {
 		expect(() => readMigrations(migrationsDir({ "1-init.sql": "" }), "ledger")).toThrow(/1-init\.sql: name must be NNN_name\.sql/);
-		expect(() => readMigrations(migrationsDir({ "001_a.sql": "", "001_b.sql": "" }), "ledger")).toThrow(/001_b\.sql: version 1 is already used by .*001_a\.sql/);
+		expect(() => readMigrations(migrationsDir({ "001_a.sql": "", "001_b.sql": "" }), "ledger")).toThrow(
+			/001_b\.sql: version 1 is already used by .*001_a\.sql/,
+		);
 	});
 });

@@ -16,8 +16,15 @@ const valid = (name: string, extra = "") => `name: ${name}\nversion: 1.0.0\ndesc
 
 describe("discoverModules", () => {
 	it("reads each module.yaml with defaults for the optional fields", () => {
-		const [ledger] = discoverModules(servicesDir({ ledger: valid("ledger", "dependsOn: [identity]\ntopics:\n  publishes: [ledger.events]\n") }));
-		expect(ledger).toMatchObject({ name: "ledger", dependsOn: ["identity"], permissions: [], topics: { publishes: ["ledger.events"], consumes: [] } });
+		const [ledger] = discoverModules(
+			servicesDir({ ledger: valid("ledger", "dependsOn: [identity]\ntopics:\n  publishes: [ledger.events]\n") }),
+		);
+		expect(ledger).toMatchObject({
+			name: "ledger",
+			dependsOn: ["identity"],
+			permissions: [],
+			topics: { publishes: ["ledger.events"], consumes: [] },
+		});
 	});
 
 	it("ignores folders without a manifest", () => {

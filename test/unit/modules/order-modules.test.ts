@@ -14,7 +14,9 @@ describe("orderModules", () => {
 	});
 
 	it("refuses a cycle and names it", () => {
-		expect(() => orderModules([mod("a", "b"), mod("b", "c"), mod("c", "a")])).toThrow(new ModuleError("Module dependency cycle: a -> b -> c -> a"));
+		expect(() => orderModules([mod("a", "b"), mod("b", "c"), mod("c", "a")])).toThrow(
+			new ModuleError("Module dependency cycle: a -> b -> c -> a"),
+		);
 	});
 
 	it("refuses a module depending on itself", () => {

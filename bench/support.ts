@@ -1,0 +1,52 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+export const RUNNER = join(ROOT, "node_modules", "moleculer", "bin", "moleculer-runner.mjs");
+
+export type Started = { readyMs: number; rssMb: () => number; stop: () => Promise<void> };
+
+/**
+ * Spawns a node and measures wall time from spawn to the first 200 from `readyUrl`,
+ * polled every 5 ms, the way an orchestrator's probe would see it.
+ */
+export async function spawnUntilReady(args: string[], env: Record<string, string>, readyUrl: string): Promise<Started> {
+	const started = performance.now();
+	const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+	let stderr = "";
+	child.stderr.on("data", (c) => (stderr += c));
+	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`node exited before ready: ${stderr}`);
+		if (performance.now() - started > 30_000) throw new Error(`not ready in 30 s: ${stderr}`);
+		const ok = await fetch(readyUrl).then(
+			(r) => r.status === 200,
+			() => false,
+		);
+		if (ok) break;
+		await new Promise((r) => setTimeout(r, 5));
+	}
+	return {
+		readyMs: performance.now() - started,
+		rssMb: () => rssOf(child.pid as number),
+		stop: async () => {
+			child.kill("SIGTERM");
+			await exited;
+		},
+	};
+}
+
+function rssOf(pid: number): number {
+	const line = readFileSync(`/proc/${pid}/status`, "utf8")
+		.split("\n")
+		.find((l) => l.startsWith("VmRSS:"));
+	return Number(line?.split(/\s+/)[1]) / 1024;
+}
+
+export function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

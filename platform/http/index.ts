@@ -1,0 +1,1 @@
+export { drainHttpServer } from "./drain.ts";
