@@ -4,6 +4,6 @@ import ApiGateway from "moleculer-web";
 export default {
 	name: "api",
 	mixins: [ApiGateway],
-	settings: { port: Number(process.env.BARE_PORT), routes: [{ path: "/api/v1", autoAliases: true }] },
-	actions: { ping: { rest: "GET /ping", handler: () => ({ ok: true }) } },
+	settings: { port: Number(process.env.BARE_PORT), routes: [{ path: "/api/v1", aliases: { "GET /ping": "api.ping" } }] },
+	actions: { ping: () => ({ ok: true }) },
 };

@@ -1,7 +1,7 @@
 import type { BrokerOptions, ServiceBroker } from "moleculer";
 import type { Config } from "../config/index.ts";
 import { RequestContextMiddleware } from "../context/index.ts";
-import { moleculerLoggerOptions } from "../logger/index.ts";
+import { logProcessWarnings, moleculerLoggerOptions } from "../logger/index.ts";
 import { ActionMetricsMiddleware } from "../metrics/index.ts";
 import { installGracefulShutdown } from "../shutdown/index.ts";
 import { PlatformMiddleware } from "./platform.middleware.ts";
@@ -10,7 +10,7 @@ import { Platform } from "./platform.ts";
 export type NodeOptions = {
 	/** The project root, where config/, services/ and migrations/ live. */
 	root: string;
-	/** Own SIGTERM/SIGINT and uncaught errors; off for brokers embedded in a test process. */
+	/** Own the process: signals, uncaught errors, warnings. Off for brokers embedded in a test process. */
 	handleSignals?: boolean;
 };
 
@@ -32,7 +32,9 @@ export function brokerOptions(config: Config, { root, handleSignals = true }: No
 		skipProcessEventRegistration: true,
 		middlewares: [PlatformMiddleware(platform), RequestContextMiddleware(), ActionMetricsMiddleware(platform.metrics)],
 		created: (broker: ServiceBroker) => {
-			if (handleSignals) installGracefulShutdown(broker, platform);
+			if (!handleSignals) return;
+			installGracefulShutdown(broker, platform);
+			logProcessWarnings(platform.logger.child({ mod: "process" }));
 		},
 	};
 }

@@ -1,6 +1,6 @@
 import { type AwilixContainer, asFunction, asValue, createContainer, InjectionMode, type Resolver } from "awilix";
 import type { Redis } from "ioredis";
-import type { Admin, Kafka } from "kafkajs";
+import type { Kafka } from "kafkajs";
 import type pg from "pg";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
@@ -14,7 +14,6 @@ export type CoreCradle = {
 	pg: pg.Pool;
 	redis: Redis;
 	kafka: Kafka;
-	kafkaAdmin: Admin;
 };
 
 type Disposer = { name: string; dispose: () => Promise<void> | void };
@@ -44,11 +43,6 @@ export class PlatformContainer {
 			"kafka",
 			(c: CoreCradle) => createKafka(c.config, c.logger),
 			() => undefined,
-		);
-		this.registerSingleton(
-			"kafkaAdmin",
-			(c: CoreCradle) => c.kafka.admin(),
-			(admin) => admin.disconnect(),
 		);
 	}
 

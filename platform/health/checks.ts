@@ -40,10 +40,16 @@ export function kafkaCheck(container: PlatformContainer): Check {
 	return {
 		name: "kafka",
 		target: container.resolve("config").kafka.brokers.join(","),
+		// A connection per probe: kafkajs 2.2.4 polls every open connection each millisecond
+		// (kafkajs issue #1704), so an idle node keeps none open just for health checks.
 		probe: async () => {
-			const admin = container.resolve("kafkaAdmin");
+			const admin = container.resolve("kafka").admin();
 			await admin.connect();
-			await admin.describeCluster();
+			try {
+				await admin.describeCluster();
+			} finally {
+				await admin.disconnect();
+			}
 		},
 	};
 }

@@ -1,3 +1,4 @@
 export { createRootLogger } from "./create.ts";
 export { moleculerLoggerOptions } from "./moleculer-adapter.ts";
+export { logProcessWarnings } from "./process-warnings.ts";
 export { REDACTED_PATHS } from "./redaction.ts";
