@@ -33,9 +33,9 @@ describe("graceful shutdown", () => {
 		]);
 		const balancer = new Balancer([leaving, staying]);
 		const entry = await balancer.start();
+		let loading = true;
 		try {
 			const outcomes: Outcome[] = [];
-			let loading = true;
 			const workers = Array.from({ length: 8 }, async () => {
 				while (loading) outcomes.push(await request(`${entry}/api/v1/system/ping`));
 			});
@@ -49,7 +49,8 @@ describe("graceful shutdown", () => {
 			expect(readiness.status).toBe(503);
 			expect(await readiness.json()).toMatchObject({ state: "draining" });
 
-			expect(await leaving.exited).toBe(0);
+			const exitCode = await leaving.exited;
+			if (exitCode !== 0) throw new Error(`leaving node exited ${exitCode}:\n${leaving.output()}`);
 			await new Promise((r) => setTimeout(r, 300));
 			loading = false;
 			await Promise.all(workers);
@@ -59,6 +60,7 @@ describe("graceful shutdown", () => {
 			expect(outcomes.length).toBeGreaterThan(100);
 			expect(await request(`http://127.0.0.1:${leaving.apiPort}/api/v1/system/ping`)).toEqual({ error: "ECONNREFUSED" });
 		} finally {
+			loading = false;
 			await balancer.stop();
 			await Promise.all([leaving.stop("SIGKILL"), staying.stop("SIGKILL")]);
 		}
