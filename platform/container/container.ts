@@ -69,11 +69,6 @@ export class PlatformContainer {
 		return this.awilix.resolve(name);
 	}
 
-	/** Has this singleton been created yet? Health checks skip what nobody uses. */
-	isCreated(name: string): boolean {
-		return this.#created.some((d) => d.name === name);
-	}
-
 	/** Disposes every created singleton, newest first; one failure does not stop the others. */
 	async dispose(logger: Logger): Promise<void> {
 		for (const item of this.#created.splice(0).reverse()) {
