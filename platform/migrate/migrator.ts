@@ -6,6 +6,9 @@ import { lineAt, type MigrationFile, readMigrations } from "./files.ts";
 /** One cluster-wide key, so nodes starting together apply each migration exactly once. */
 const LOCK_KEY = "platform.migrations";
 
+/** The kernel's own tables (the event store, the relay's checkpoint) come before any module's. */
+export const KERNEL_MIGRATIONS = "platform";
+
 const LEDGER_SQL = `
 CREATE TABLE IF NOT EXISTS platform_migrations (
   module      text        NOT NULL,
@@ -22,12 +25,12 @@ export type MigrationReport = { applied: MigrationFile[]; alreadyApplied: number
 type AppliedRow = { module: string; version: number; checksum: string };
 
 /**
- * Applies the pending migrations of `modules` (already in dependency order), each file in
- * its own transaction, while holding a session advisory lock. An applied file whose checksum
- * changed stops everything before any new file runs.
+ * Applies the pending migrations of the kernel, then of `modules` (already in dependency
+ * order), each file in its own transaction, while holding a session advisory lock. An applied
+ * file whose checksum changed stops everything before any new file runs.
  */
 export async function migrate(pool: pg.Pool, root: string, modules: readonly string[], logger: Logger): Promise<MigrationReport> {
-	const plan = modules.flatMap((module) => readMigrations(root, module));
+	const plan = [KERNEL_MIGRATIONS, ...modules].flatMap((module) => readMigrations(root, module));
 	const client = await pool.connect();
 	try {
 		await client.query("SELECT pg_advisory_lock(hashtext($1))", [LOCK_KEY]);

@@ -1,6 +1,10 @@
 import { z } from "zod";
 
-const moduleName = z.string().regex(/^[a-z][a-z0-9-]*$/, "must be lower-case letters, digits and dashes, starting with a letter");
+const moduleName = z
+	.string()
+	.regex(/^[a-z][a-z0-9-]*$/, "must be lower-case letters, digits and dashes, starting with a letter")
+	// migrations/platform/ holds the kernel's own tables.
+	.refine((name) => name !== "platform", "is reserved for the kernel");
 
 /** The schema of services/<module>/module.yaml. */
 export const manifestSchema = z.strictObject({

@@ -53,6 +53,12 @@ describe("discoverModules", () => {
 		expect(() => discoverModules(servicesDir({ ledger: valid("ledgr") }))).toThrow(/name: "ledgr" must match its folder "ledger"/);
 	});
 
+	it("refuses the name the kernel's own migrations use", () => {
+		expect(() => discoverModules(servicesDir({ platform: valid("platform") }))).toThrow(
+			/platform\/module\.yaml: name: is reserved for the kernel/,
+		);
+	});
+
 	it("names the file of a manifest that is not valid YAML", () => {
 		expect(() => discoverModules(servicesDir({ ledger: "name: [oops\n" }))).toThrow(/ledger\/module\.yaml: /);
 	});

@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import type pg from "pg";
+import { DuplicateEventError, WrongExpectedVersionError } from "./errors.ts";
+import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./rows.ts";
+import type { AppendResult, Checkpoint, ExpectedVersion, NewEvent, RecordedEvent } from "./types.ts";
+
+/** Checks an event against its contract before it is stored; throws a typed error if it fails. */
+export type AppendValidator = (event: NewEvent) => void;
+
+const UNIQUE_VIOLATION = "23505";
+
+/** An "any" append that collides with a concurrent one just takes the next version; this bounds how often. */
+const ANY_VERSION_ATTEMPTS = 5;
+
+/**
+ * The whole append is one statement: the expected-version check, the new versions and the
+ * rows, so the events of one command land together or not at all, with a single round trip.
+ * A concurrent append to the same stream loses on the (stream_id, stream_version) key.
+ */
+const APPEND_SQL = (condition: string) => `
+WITH head AS (SELECT COALESCE(MAX(stream_version), 0) AS version FROM events WHERE stream_id = $1)
+INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+SELECT $1, head.version + e.ord, e.id, e.type, e.schema_version, e.data, e.metadata
+FROM head, unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
+  WITH ORDINALITY AS e(id, type, schema_version, data, metadata, ord)
+WHERE ${condition}
+RETURNING global_position, stream_version, transaction_id::text AS transaction_id`;
+
+const APPEND_ANY = APPEND_SQL("true");
+const APPEND_NO_STREAM = APPEND_SQL("head.version = 0");
+const APPEND_EXACT = APPEND_SQL("head.version = $7");
+
+/**
+ * Events beyond the checkpoint in commit order, stopping below the oldest transaction still
+ * in flight: every transaction under pg_snapshot_xmin has ended, so nothing can appear later
+ * before what this returns.
+ */
+const READ_ALL_SQL = `
+SELECT ${EVENT_COLUMNS} FROM events
+WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY transaction_id, global_position
+LIMIT $3`;
+
+type AppendRow = { global_position: string; stream_version: number; transaction_id: string };
+
+/** The Postgres event store: append to a stream with an expected version, read a stream, read all. */
+export class EventStore {
+	readonly #pg: pg.Pool;
+	readonly #validate: AppendValidator;
+
+	constructor(pool: pg.Pool, validate: AppendValidator = () => undefined) {
+		this.#pg = pool;
+		this.#validate = validate;
+	}
+
+	/** Appends `events` to `streamId` atomically if the stream is where `expected` says. */
+	async append(streamId: string, events: readonly NewEvent[], expected: ExpectedVersion = "any"): Promise<AppendResult> {
+		if (events.length === 0) throw new RangeError("append needs at least one event");
+		for (const event of events) this.#validate(event);
+		const ids = events.map((e) => e.id ?? randomUUID());
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.#appendOnce(streamId, events, ids, expected);
+			} catch (err) {
+				const retry = expected === "any" && err instanceof WrongExpectedVersionError && attempt < ANY_VERSION_ATTEMPTS;
+				if (!retry) throw err;
+			}
+		}
+	}
+
+	async #appendOnce(streamId: string, events: readonly NewEvent[], ids: string[], expected: ExpectedVersion): Promise<AppendResult> {
+		const params: unknown[] = [
+			streamId,
+			ids,
+			events.map((e) => e.type),
+			events.map((e) => e.schemaVersion),
+			events.map((e) => JSON.stringify(e.data)),
+			events.map((e) => JSON.stringify(e.metadata ?? {})),
+		];
+		const sql = expected === "any" ? APPEND_ANY : expected === "no-stream" ? APPEND_NO_STREAM : APPEND_EXACT;
+		if (typeof expected === "number") params.push(expected);
+		let rows: AppendRow[];
+		try {
+			rows = (await this.#pg.query<AppendRow>(sql, params)).rows;
+		} catch (err) {
+			throw await this.#conflictOrSame(err, streamId, expected, ids);
+		}
+		const last = rows.at(-1);
+		if (!last) throw new WrongExpectedVersionError(streamId, expected, await this.version(streamId));
+		return { streamId, version: last.stream_version, position: Number(last.global_position), transactionId: last.transaction_id };
+	}
+
+	/** The stream's events from `fromVersion` on, in version order. */
+	async readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+		const { rows } = await this.#pg.query<EventRow>(
+			`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+			[streamId, fromVersion],
+		);
+		return rows.map(toRecordedEvent);
+	}
+
+	/** Up to `limit` committed events after `after` in commit order; never skips a late commit. */
+	async readAll(after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
+		const { rows } = await this.#pg.query<EventRow>(READ_ALL_SQL, [after.transactionId, after.position, limit]);
+		return rows.map(toRecordedEvent);
+	}
+
+	/** The event recorded at a global position, if any (to look up what a reply's position refers to). */
+	async eventAt(position: number): Promise<RecordedEvent | undefined> {
+		const { rows } = await this.#pg.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = $1`, [position]);
+		return rows[0] ? toRecordedEvent(rows[0]) : undefined;
+	}
+
+	/** The stream's current version; 0 when it does not exist. */
+	async version(streamId: string): Promise<number> {
+		const { rows } = await this.#pg.query<{ version: number }>(
+			"SELECT COALESCE(MAX(stream_version), 0) AS version FROM events WHERE stream_id = $1",
+			[streamId],
+		);
+		return rows[0]?.version ?? 0;
+	}
+
+	async #conflictOrSame(err: unknown, streamId: string, expected: ExpectedVersion, ids: string[]): Promise<unknown> {
+		const pgErr = err as { code?: string; constraint?: string };
+		if (pgErr.code !== UNIQUE_VIOLATION) return err;
+		if (pgErr.constraint === "events_event_id_key") {
+			return new DuplicateEventError(ids.length === 1 ? (ids[0] as string) : ids.join(", "));
+		}
+		return new WrongExpectedVersionError(streamId, expected, await this.version(streamId));
+	}
+}

@@ -1,0 +1,12 @@
+export { DuplicateEventError, WrongExpectedVersionError } from "./errors.ts";
+export { type AppendValidator, EventStore } from "./event-store.ts";
+export { checkpointOf } from "./rows.ts";
+export {
+	type AppendResult,
+	type Checkpoint,
+	type EventMetadata,
+	type ExpectedVersion,
+	type NewEvent,
+	type RecordedEvent,
+	START,
+} from "./types.ts";
