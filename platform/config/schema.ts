@@ -37,6 +37,40 @@ export const configSchema = z.strictObject({
 			clientId: z.string().min(1).default("platform"),
 		})
 		.prefault({}),
+	events: z
+		.strictObject({
+			/** Partitions of each module's topic (`<module>.events`) when the platform creates it. */
+			topicPartitions: z.number().int().min(1).default(6),
+			/** 1 for a single broker; 3 in a production cluster. */
+			replicationFactor: z.number().int().min(1).default(1),
+			relay: z
+				.strictObject({
+					/** Every node offers to relay; one wins the advisory lock. False keeps this node out. */
+					enabled: z.boolean().default(true),
+					batchSize: z.number().int().min(1).max(10_000).default(500),
+					/** Fallback when a NOTIFY is missed; also how often a standby tries to take over. */
+					pollIntervalMs: durationMs.default(1_000),
+				})
+				.prefault({}),
+			aggregates: z
+				.strictObject({
+					/** How often a command reloads and decides again after losing a concurrent append. */
+					conflictRetries: z.number().int().min(0).default(3),
+					/** Aggregates kept in memory per node; a stale one costs one conflict and a reload. */
+					cacheSize: z.number().int().min(0).default(10_000),
+				})
+				.prefault({}),
+			projections: z
+				.strictObject({
+					/** Attempts of one event before it goes to the dead-letter topic. */
+					maxAttempts: z.number().int().min(1).default(5),
+					retryBaseMs: durationMs.default(100),
+					/** How long a query waits for its read model to reach a position before 503. */
+					readYourWritesTimeoutMs: durationMs.default(2_000),
+				})
+				.prefault({}),
+		})
+		.prefault({}),
 	api: z
 		.strictObject({
 			host: z.string().default("127.0.0.1"),
