@@ -1,5 +1,6 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { contracts } from "./events/index.ts";
 import { brokerOptions } from "./platform/bootstrap/index.ts";
 import { isConfigError, loadConfig } from "./platform/config/index.ts";
 
@@ -16,4 +17,4 @@ function validatedConfig() {
 	}
 }
 
-export default brokerOptions(validatedConfig(), { root });
+export default brokerOptions(validatedConfig(), { root, contracts });

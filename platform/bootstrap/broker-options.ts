@@ -1,6 +1,7 @@
 import type { BrokerOptions, ServiceBroker } from "moleculer";
 import type { Config } from "../config/index.ts";
 import { RequestContextMiddleware } from "../context/index.ts";
+import type { EventContract } from "../contracts/index.ts";
 import { logProcessWarnings, moleculerLoggerOptions } from "../logger/index.ts";
 import { ActionMetricsMiddleware } from "../metrics/index.ts";
 import { installGracefulShutdown } from "../shutdown/index.ts";
@@ -12,11 +13,13 @@ export type NodeOptions = {
 	root: string;
 	/** Own the process: signals, uncaught errors, warnings. Off for brokers embedded in a test process. */
 	handleSignals?: boolean;
+	/** Every event contract of the application (events/index.ts), for validation and decoding. */
+	contracts?: readonly EventContract[];
 };
 
 /** Moleculer broker options for one platform node, built from the validated config. */
-export function brokerOptions(config: Config, { root, handleSignals = true }: NodeOptions): BrokerOptions {
-	const platform = new Platform(config, root);
+export function brokerOptions(config: Config, { root, handleSignals = true, contracts = [] }: NodeOptions): BrokerOptions {
+	const platform = new Platform(config, root, contracts);
 	return {
 		namespace: config.node.namespace,
 		nodeID: platform.nodeID,

@@ -4,6 +4,7 @@ import type { ServiceBroker } from "moleculer";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
 import { PlatformContainer } from "../container/index.ts";
+import type { EventContract } from "../contracts/index.ts";
 import { type OpsServer, Readiness } from "../health/index.ts";
 import { createRootLogger } from "../logger/index.ts";
 import { createMetrics, type PlatformMetrics } from "../metrics/index.ts";
@@ -27,12 +28,12 @@ export class Platform {
 	/** Listeners to close, in order, when the node stops taking traffic (HTTP, then gRPC). */
 	readonly drainers: { name: string; drain: () => Promise<void> }[] = [];
 
-	constructor(config: Config, root: string) {
+	constructor(config: Config, root: string, contracts: readonly EventContract[] = []) {
 		this.config = config;
 		this.root = root;
 		this.nodeID = config.node.id ?? `${hostname()}-${process.pid}`;
 		this.logger = createRootLogger(config, this.nodeID);
-		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }));
+		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }), contracts);
 		this.metrics = createMetrics(this.nodeID);
 	}
 

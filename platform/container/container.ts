@@ -3,7 +3,10 @@ import type { Redis } from "ioredis";
 import type { Kafka } from "kafkajs";
 import type pg from "pg";
 import type { Logger } from "pino";
+import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
 import type { Config } from "../config/index.ts";
+import { EventCatalog, type EventContract } from "../contracts/index.ts";
+import { EventStore } from "../eventstore/index.ts";
 import { type Clock, createKafka, createPgPool, createRedis, systemClock } from "./core-services.ts";
 
 /** What the kernel registers; modules add their own providers next to these. */
@@ -14,6 +17,9 @@ export type CoreCradle = {
 	pg: pg.Pool;
 	redis: Redis;
 	kafka: Kafka;
+	eventCatalog: EventCatalog;
+	eventStore: EventStore;
+	commandRunner: CommandRunner;
 };
 
 type Disposer = { name: string; dispose: () => Promise<void> | void };
@@ -26,9 +32,26 @@ export class PlatformContainer {
 	readonly awilix: AwilixContainer<CoreCradle & Record<string, unknown>>;
 	readonly #created: Disposer[] = [];
 
-	constructor(config: Config, logger: Logger) {
+	constructor(config: Config, logger: Logger, contracts: readonly EventContract[] = []) {
 		this.awilix = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
-		this.awilix.register({ config: asValue(config), logger: asValue(logger), clock: asValue(systemClock) });
+		this.awilix.register({
+			config: asValue(config),
+			logger: asValue(logger),
+			clock: asValue(systemClock),
+			eventCatalog: asValue(new EventCatalog(contracts)),
+			eventStore: asFunction(
+				(c: CoreCradle) => new EventStore(c.pg, (event) => c.eventCatalog.validate(event.type, event.schemaVersion, event.data)),
+			).singleton(),
+			commandRunner: asFunction(
+				(c: CoreCradle) =>
+					new CommandRunner({
+						store: c.eventStore,
+						catalog: c.eventCatalog,
+						cache: new AggregateCache(c.config.events.aggregates.cacheSize),
+						conflictRetries: c.config.events.aggregates.conflictRetries,
+					}),
+			).singleton(),
+		});
 		this.registerSingleton(
 			"pg",
 			(c: CoreCradle) => createPgPool(c.config, c.logger),

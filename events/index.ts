@@ -1,0 +1,8 @@
+/**
+ * Every event contract of every module. The node's EventCatalog is built from this list:
+ * appends are validated against it and consumers decode with it.
+ */
+import type { EventContract } from "../platform/contracts/index.ts";
+import { ledgerEvents } from "./ledger/index.ts";
+
+export const contracts: EventContract[] = [...ledgerEvents];

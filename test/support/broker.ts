@@ -1,0 +1,31 @@
+import { join } from "node:path";
+import { ServiceBroker, type ServiceSchema } from "moleculer";
+import { contracts } from "../../events/index.ts";
+import { brokerOptions } from "../../platform/bootstrap/index.ts";
+import { loadConfig } from "../../platform/config/index.ts";
+import { PROJECT_ROOT } from "./node-process.ts";
+import { SERVERS } from "./servers.ts";
+
+/**
+ * A platform broker inside the test process, with the test profile and the given settings
+ * (PLATFORM_* names), running the given service files (relative to the project root).
+ */
+export async function startBroker(services: string[], env: Record<string, string> = {}): Promise<ServiceBroker> {
+	const config = loadConfig({
+		dir: join(PROJECT_ROOT, "config"),
+		env: {
+			PLATFORM_ENV: "test",
+			PLATFORM_POSTGRES__URL: SERVERS.postgres,
+			PLATFORM_REDIS__URL: SERVERS.redis,
+			PLATFORM_KAFKA__BROKERS: `[${SERVERS.kafka}]`,
+			...env,
+		},
+	});
+	const broker = new ServiceBroker(brokerOptions(config, { root: PROJECT_ROOT, handleSignals: false, contracts }));
+	for (const file of services) {
+		const schema = (await import(join(PROJECT_ROOT, file))).default as ServiceSchema;
+		broker.createService(schema);
+	}
+	await broker.start();
+	return broker;
+}
