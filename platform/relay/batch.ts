@@ -1,0 +1,30 @@
+import type { TopicMessages } from "kafkajs";
+import { type Checkpoint, checkpointOf, type EventStore } from "../eventstore/index.ts";
+import { type Publisher, toTopicMessages } from "./publisher.ts";
+
+export type BatchSteps = {
+	store: Pick<EventStore, "readAll">;
+	publisher: Pick<Publisher, "send">;
+	saveCheckpoint: (to: Checkpoint) => Promise<void>;
+	batchSize: number;
+	/** Put before every topic name (events.topicPrefix). */
+	topicPrefix?: string;
+};
+
+export type BatchResult = { checkpoint: Checkpoint; count: number; sent: TopicMessages[] };
+
+/**
+ * One batch of the relay: the committed events after `from` in commit order, sent to Kafka,
+ * and only once Kafka has acknowledged all of them, the checkpoint moved past them. A send
+ * that fails leaves the stored checkpoint where it was, so the same events go again.
+ */
+export async function relayBatch(from: Checkpoint, steps: BatchSteps): Promise<BatchResult> {
+	const events = await steps.store.readAll(from, steps.batchSize);
+	const last = events.at(-1);
+	if (!last) return { checkpoint: from, count: 0, sent: [] };
+	const sent = toTopicMessages(events, steps.topicPrefix);
+	await steps.publisher.send(sent);
+	const checkpoint = checkpointOf(last);
+	await steps.saveCheckpoint(checkpoint);
+	return { checkpoint, count: events.length, sent };
+}

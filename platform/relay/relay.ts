@@ -1,0 +1,157 @@
+import type { Kafka } from "kafkajs";
+import type pg from "pg";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { Config } from "../config/index.ts";
+import { type Checkpoint, type EventStore, START } from "../eventstore/index.ts";
+import { backoffDelay } from "../retry/index.ts";
+import { relayBatch } from "./batch.ts";
+import { readCheckpoint, saveCheckpoint } from "./checkpoint.ts";
+import { Leadership } from "./leadership.ts";
+import { Publisher } from "./publisher.ts";
+import { createRelayMetrics, type RelayMetrics } from "./relay-metrics.ts";
+import { pause, Wakeup } from "./wakeup.ts";
+
+/** The channel the events table's trigger notifies once per inserting statement. */
+const CHANNEL = "platform_events";
+
+/** Backoff after a failed batch: from a blip to a broker restart, without hammering either. */
+const RETRY_BASE_MS = 200;
+const RETRY_CAP_MS = 5_000;
+
+export type RelayOptions = {
+	/** Postgres URL for the relay's own session (the lock, LISTEN and checkpoint writes). */
+	postgresUrl: string;
+	/** The node's pool, for the lag metrics. */
+	pool: pg.Pool;
+	store: Pick<EventStore, "readAll">;
+	kafka: Kafka;
+	/** `topicPrefix` (events.topicPrefix) goes before every topic name the relay writes or creates. */
+	settings: Pick<Config["events"], "relay" | "topicPartitions" | "replicationFactor"> & { topicPrefix?: string };
+	/** Topics to create, with their dead-letter topics, when this relay becomes active (the modules' published topics). */
+	topics: readonly string[];
+	registry: Registry;
+	logger: Logger;
+};
+
+/**
+ * The outbox publisher: one per node, one active per database (the holder of an advisory
+ * lock), the others standing by. The active relay reads committed events in commit order from
+ * its checkpoint, produces them to their module topics, and moves the checkpoint only once
+ * Kafka has acknowledged the batch. It wakes on NOTIFY and polls as a fallback.
+ */
+export class Relay {
+	readonly #options: RelayOptions;
+	readonly #log: Logger;
+	readonly #leadership: Leadership;
+	readonly #metrics: RelayMetrics;
+	readonly #wakeup = new Wakeup();
+	readonly #stop = new AbortController();
+	#loop: Promise<void> | undefined;
+	#checkpoint: Checkpoint = START;
+
+	constructor(options: RelayOptions) {
+		this.#options = options;
+		this.#log = options.logger;
+		// A lost session ends the wait between batches, so the relay notices at once.
+		this.#leadership = new Leadership(options.postgresUrl, options.logger, () => this.#wakeup.wake());
+		this.#metrics = createRelayMetrics(options.registry, options.pool, options.logger);
+		this.#metrics.active.set(0);
+	}
+
+	/** True while this relay holds the lock and publishes. */
+	get active(): boolean {
+		return this.#leadership.held;
+	}
+
+	/** Starts competing for the lock in the background; returns at once. */
+	start(): void {
+		this.#loop ??= this.#run();
+	}
+
+	/** Finishes the batch in hand, stops listening, releases the lock and disconnects from Kafka. */
+	async stop(): Promise<void> {
+		this.#stop.abort();
+		this.#wakeup.wake();
+		await this.#loop;
+	}
+
+	get #prefix(): string {
+		return this.#options.settings.topicPrefix ?? "";
+	}
+
+	get #stopping(): boolean {
+		return this.#stop.signal.aborted;
+	}
+
+	async #run(): Promise<void> {
+		let failures = 0;
+		while (!this.#stopping) {
+			try {
+				if (await this.#leadership.tryAcquire()) await this.#lead();
+				failures = 0;
+			} catch (err) {
+				// Said once per run of failures (Postgres away, say), then retried quietly.
+				if (failures++ === 0) this.#log.warn({ err }, "relay cannot take or keep the relay lock; retrying");
+				else this.#log.debug({ err, attempt: failures }, "relay still failing");
+			}
+			if (!this.#stopping) await this.#wakeup.wait(this.#options.settings.relay.pollIntervalMs);
+		}
+		await this.#leadership.close().catch((err: unknown) => this.#log.warn({ err }, "relay could not release its lock cleanly"));
+	}
+
+	/** Relays for as long as this node holds the lock and is not stopping. */
+	async #lead(): Promise<void> {
+		const { settings, kafka, logger } = this.#options;
+		const client = this.#leadership.client;
+		const onNotify = () => this.#wakeup.wake();
+		const publisher = new Publisher(kafka, settings, logger);
+		this.#log.info("this node is the active relay");
+		this.#metrics.active.set(1);
+		client.on("notification", onNotify);
+		try {
+			await client.query(`LISTEN ${CHANNEL}`);
+			this.#checkpoint = await readCheckpoint(client);
+			await this.#relayWhileLeading(publisher);
+			if (this.#leadership.held) await client.query(`UNLISTEN ${CHANNEL}`);
+		} finally {
+			this.#metrics.active.set(0);
+			client.off("notification", onNotify);
+			await publisher.close().catch((err: unknown) => this.#log.warn({ err }, "relay producer did not disconnect cleanly"));
+		}
+	}
+
+	async #relayWhileLeading(publisher: Publisher): Promise<void> {
+		const { batchSize, pollIntervalMs } = this.#options.settings.relay;
+		let topicsReady = false;
+		for (let failures = 0; !this.#stopping && this.#leadership.held; ) {
+			try {
+				if (!topicsReady) await publisher.ensure(this.#options.topics.map((topic) => `${this.#prefix}${topic}`));
+				topicsReady = true;
+				const relayed = await this.#relayBatch(publisher);
+				failures = 0;
+				if (relayed < batchSize) await this.#wakeup.wait(pollIntervalMs);
+			} catch (err) {
+				failures++;
+				this.#log.warn({ err, attempt: failures }, "relay batch failed; retrying from the stored checkpoint");
+				await pause(backoffDelay(failures, RETRY_BASE_MS, RETRY_CAP_MS), this.#stop.signal);
+				if (!this.#leadership.held) return;
+				this.#checkpoint = await readCheckpoint(this.#leadership.client);
+			}
+		}
+	}
+
+	async #relayBatch(publisher: Publisher): Promise<number> {
+		const { checkpoint, count, sent } = await relayBatch(this.#checkpoint, {
+			store: this.#options.store,
+			publisher,
+			// Through the session holding the lock: a relay that lost it cannot move the checkpoint.
+			saveCheckpoint: (to) => saveCheckpoint(this.#leadership.client, to),
+			batchSize: this.#options.settings.relay.batchSize,
+			topicPrefix: this.#prefix,
+		});
+		this.#checkpoint = checkpoint;
+		for (const { topic, messages } of sent) this.#metrics.events.inc({ topic }, messages.length);
+		return count;
+	}
+}
