@@ -65,3 +65,5 @@ nats
 bash "$here/kafka.sh" up
 # promtool (Debian package prometheus) is what the test suite checks /metrics with.
 ensure_package promtool prometheus
+# kcat reads the relay's topics the way an outside consumer would (test/integration/relay).
+ensure_package kcat kcat

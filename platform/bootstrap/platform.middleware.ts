@@ -9,6 +9,7 @@ import { retryUntil } from "../retry/index.ts";
 import { localServiceNames, moduleOfService } from "./module-services.ts";
 import { runPhase } from "./phase.ts";
 import { attachPlatform, type Platform } from "./platform.ts";
+import { startRelay } from "./relay.ts";
 
 const PROVIDERS_FILE = "providers.ts";
 
@@ -68,6 +69,8 @@ export function PlatformMiddleware(platform: Platform): Middleware {
 			platform.readiness.state = "ready";
 			const ms = Math.round(performance.now());
 			log.info({ modules: platform.localModules.map((m) => m.name), msSinceProcessStart: ms }, "node ready");
+			// In the background: the relay never delays readiness; a standby node is as ready as the active one.
+			if (platform.config.events.relay.enabled) platform.relay = startRelay(platform);
 		},
 
 		async stopping() {
@@ -75,6 +78,8 @@ export function PlatformMiddleware(platform: Platform): Middleware {
 		},
 
 		async stopped() {
+			// Services have stopped (their consumers committed); the relay flushes before the pools close.
+			await platform.relay?.stop();
 			await platform.ops?.close();
 			await platform.container.dispose(log);
 		},

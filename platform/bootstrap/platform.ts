@@ -9,6 +9,7 @@ import { type OpsServer, Readiness } from "../health/index.ts";
 import { createRootLogger } from "../logger/index.ts";
 import { createMetrics, type PlatformMetrics } from "../metrics/index.ts";
 import type { ModuleDescriptor } from "../modules/index.ts";
+import type { Relay } from "../relay/index.ts";
 
 /** Everything the kernel holds for one node: config, logger, container, metrics, health. */
 export class Platform {
@@ -21,6 +22,8 @@ export class Platform {
 	/** Set once the checks are known (they need the broker's transit). */
 	readiness = new Readiness([]);
 	ops: OpsServer | undefined;
+	/** This node's outbox relay, once the node is ready (absent when `events.relay.enabled` is false). */
+	relay: Relay | undefined;
 	/** All modules found on disk, in dependency order. */
 	modules: ModuleDescriptor[] = [];
 	/** The modules with at least one service on this node. */
