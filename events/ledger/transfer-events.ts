@@ -2,20 +2,22 @@ import { z } from "zod";
 import { defineEvent } from "../../platform/contracts/index.ts";
 import { amount, currency, id } from "./primitives.ts";
 
+const terms = z.strictObject({ transferId: id, fromAccountId: id, toAccountId: id, amount, currency });
+
 export const TransferRequested = defineEvent({
 	type: "ledger.TransferRequested",
 	version: 1,
 	description: "A transfer between two accounts of one currency was requested; the transfer process starts.",
-	schema: z.strictObject({ transferId: id, fromAccountId: id, toAccountId: id, amount, currency }),
+	schema: terms,
 	example: { transferId: "tr-1", fromAccountId: "acc-1", toAccountId: "acc-2", amount: 5_00, currency: "EUR" },
 });
 
 export const TransferDebited = defineEvent({
 	type: "ledger.TransferDebited",
 	version: 1,
-	description: "The source account of a transfer was debited.",
-	schema: z.strictObject({ transferId: id }),
-	example: { transferId: "tr-1" },
+	description: "The source account of a transfer was debited; carries the terms for the credit that follows.",
+	schema: terms,
+	example: { transferId: "tr-1", fromAccountId: "acc-1", toAccountId: "acc-2", amount: 5_00, currency: "EUR" },
 });
 
 export const TransferCredited = defineEvent({

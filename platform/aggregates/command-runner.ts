@@ -1,5 +1,5 @@
 import type { EventCatalog } from "../contracts/index.ts";
-import { fieldIssues, ValidationError } from "../errors/index.ts";
+import { parseInput } from "../errors/index.ts";
 import { type EventMetadata, type EventStore, WrongExpectedVersionError } from "../eventstore/index.ts";
 import type { Aggregate, DecidedEvent } from "./aggregate.ts";
 import type { AggregateCache, Snapshot } from "./aggregate-cache.ts";
@@ -24,9 +24,7 @@ export class CommandRunner {
 	async execute<State>(aggregate: Aggregate<State>, name: string, input: unknown, metadata: EventMetadata): Promise<CommandResult> {
 		const definition = aggregate.commands[name];
 		if (!definition) throw new RangeError(`aggregate has no command ${name}`);
-		const parsed = definition.schema.safeParse(input);
-		if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error));
-		const command = parsed.data;
+		const command = parseInput(definition.schema, input);
 		const streamId = `${aggregate.streamPrefix}-${definition.aggregateId(command)}`;
 		const { cache, conflictRetries } = this.#options;
 

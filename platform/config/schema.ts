@@ -39,6 +39,14 @@ export const configSchema = z.strictObject({
 		.prefault({}),
 	events: z
 		.strictObject({
+			/**
+			 * Put before every topic and consumer group name, so environments (or test runs)
+			 * sharing one Kafka cluster never see each other's records, e.g. "staging.".
+			 */
+			topicPrefix: z
+				.string()
+				.regex(/^[A-Za-z0-9._-]*$/, "may hold letters, digits, '.', '_' and '-'")
+				.default(""),
 			/** Partitions of each module's topic (`<module>.events`) when the platform creates it. */
 			topicPartitions: z.number().int().min(1).default(6),
 			/** 1 for a single broker; 3 in a production cluster. */

@@ -1,6 +1,6 @@
 import { type AwilixContainer, asFunction, asValue, createContainer, InjectionMode, type Resolver } from "awilix";
 import type { Redis } from "ioredis";
-import type { Kafka } from "kafkajs";
+import type { Kafka, Producer } from "kafkajs";
 import type pg from "pg";
 import type { Logger } from "pino";
 import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
@@ -20,6 +20,8 @@ export type CoreCradle = {
 	eventCatalog: EventCatalog;
 	eventStore: EventStore;
 	commandRunner: CommandRunner;
+	/** Sends consumers' dead letters; connected by the first consumer that starts. */
+	deadLetterProducer: Producer;
 };
 
 type Disposer = { name: string; dispose: () => Promise<void> | void };
@@ -61,6 +63,11 @@ export class PlatformContainer {
 			"redis",
 			(c: CoreCradle) => createRedis(c.config, c.logger),
 			(redis) => void redis.disconnect(),
+		);
+		this.registerSingleton(
+			"deadLetterProducer",
+			(c: CoreCradle) => c.kafka.producer({ allowAutoTopicCreation: false }),
+			(producer) => producer.disconnect(),
 		);
 		this.registerSingleton(
 			"kafka",

@@ -1,13 +1,48 @@
+import type { Context } from "moleculer";
 import { EventSourcedMixin } from "../../mixins/event-sourced.mixin.ts";
 import { PlatformMixin, type PlatformServiceSchema } from "../../mixins/platform.mixin.ts";
+import { ProjectionMixin } from "../../mixins/projection.mixin.ts";
+import { SubscriberMixin } from "../../mixins/subscriber.mixin.ts";
+import { parseInput } from "../../platform/errors/index.ts";
 import { account } from "./domain/account.ts";
 import { transfer } from "./domain/transfer.ts";
+import { accountsProjection } from "./projections/accounts.projection.ts";
+import { transfersProjection } from "./projections/transfers.projection.ts";
+import { accountQuery, getAccount, getTransfer, listTransactions, transactionsQuery, transferQuery } from "./queries.ts";
+import { transferProcess } from "./transfer-process.ts";
+
+type Queries = { waitForProjection(name: string, position: number): Promise<void> };
 
 /**
- * The ledger's commands: openAccount, deposit, withdraw, closeAccount and requestTransfer,
- * plus the transfer steps its process manager issues. Each replies { streamId, version, position }.
+ * The ledger. Commands (openAccount, deposit, withdraw, closeAccount, requestTransfer and the
+ * transfer steps) reply { streamId, version, position }; queries (getAccount,
+ * listTransactions, getTransfer) read the projections and, given that position, wait until
+ * the projection has it.
  */
 export default {
 	name: "ledger",
-	mixins: [PlatformMixin, EventSourcedMixin(account), EventSourcedMixin(transfer)],
+	mixins: [
+		PlatformMixin,
+		EventSourcedMixin(account),
+		EventSourcedMixin(transfer),
+		ProjectionMixin([accountsProjection, transfersProjection]),
+		SubscriberMixin([transferProcess]),
+	],
+	actions: {
+		async getAccount(ctx: Context<unknown>) {
+			const q = parseInput(accountQuery, ctx.params);
+			if (q.position) await (this as unknown as Queries).waitForProjection(accountsProjection.name, q.position);
+			return getAccount(this.resolve("pg"), q);
+		},
+		async listTransactions(ctx: Context<unknown>) {
+			const q = parseInput(transactionsQuery, ctx.params);
+			if (q.position) await (this as unknown as Queries).waitForProjection(accountsProjection.name, q.position);
+			return listTransactions(this.resolve("pg"), q);
+		},
+		async getTransfer(ctx: Context<unknown>) {
+			const q = parseInput(transferQuery, ctx.params);
+			if (q.position) await (this as unknown as Queries).waitForProjection(transfersProjection.name, q.position);
+			return getTransfer(this.resolve("pg"), q);
+		},
+	},
 } satisfies PlatformServiceSchema;

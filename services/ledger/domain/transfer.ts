@@ -66,7 +66,9 @@ export const transfer = defineAggregate<TransferState>({
 			aggregateId: (c) => c.transferId,
 			decide(c, state: TransferState) {
 				requireExists(state, c.transferId);
-				return state.status === "requested" ? [{ type: "ledger.TransferDebited", data: c }] : [];
+				if (state.status !== "requested") return [];
+				const { fromAccountId, toAccountId, amount, currency } = state;
+				return [{ type: "ledger.TransferDebited", data: { transferId: c.transferId, fromAccountId, toAccountId, amount, currency } }];
 			},
 		}),
 		markTransferCredited: defineCommand({

@@ -1,0 +1,88 @@
+import type { Context, ServiceSchema } from "moleculer";
+import { platformOf } from "../platform/bootstrap/index.ts";
+import { NotFoundError } from "../platform/errors/index.ts";
+import { type EventConsumer, startEventConsumer } from "../platform/eventbus/index.ts";
+import {
+	groupOf,
+	type Projection,
+	projectionSink,
+	projectionStatus,
+	rebuildProjection,
+	replayDeadLetters,
+	waitForPosition,
+} from "../platform/projections/index.ts";
+import { PlatformMixin } from "./platform.mixin.ts";
+
+type ByName = { name: string };
+
+/** Where a service instance keeps the consumer groups it started (one instance per broker). */
+const CONSUMERS = Symbol("projectionConsumers");
+type WithConsumers = { [CONSUMERS]?: EventConsumer[] };
+
+/**
+ * Runs a service's projections (one consumer group each) while the service runs, and adds
+ * the operator actions `projections` (status), `rebuildProjection` and `replayDeadLetters`,
+ * plus the method `waitForProjection(name, position)` for read-your-writes queries.
+ */
+export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchema> {
+	const byName = (name: string): Projection => {
+		const projection = projections.find((p) => p.name === name);
+		if (!projection) throw new NotFoundError(`No projection ${name}; this service has ${projections.map((p) => p.name).join(", ")}`);
+		return projection;
+	};
+	const nameParam = { name: { type: "string", enum: projections.map((p) => p.name) } };
+
+	return {
+		mixins: [PlatformMixin],
+		actions: {
+			projections: {
+				handler(this: { broker: Parameters<typeof platformOf>[0] }) {
+					const { pg, kafka } = platformOf(this.broker).container.awilix.cradle;
+					return Promise.all(projections.map((p) => projectionStatus(p, pg, kafka)));
+				},
+			},
+			rebuildProjection: {
+				params: nameParam,
+				// A rebuild reads the whole store; it outlives the default request timeout.
+				...{ timeout: 0 },
+				handler(this: { broker: Parameters<typeof platformOf>[0] }, ctx: Context<ByName>) {
+					const platform = platformOf(this.broker);
+					const { pg, eventStore, eventCatalog, config } = platform.container.awilix.cradle;
+					return rebuildProjection(byName(ctx.params.name), {
+						pool: pg,
+						store: eventStore,
+						catalog: eventCatalog,
+						batchSize: config.events.relay.batchSize,
+						logger: platform.logger.child({ mod: "rebuild" }),
+					});
+				},
+			},
+			replayDeadLetters: {
+				params: nameParam,
+				handler(this: { broker: Parameters<typeof platformOf>[0] }, ctx: Context<ByName>) {
+					const { pg, eventStore, eventCatalog } = platformOf(this.broker).container.awilix.cradle;
+					return replayDeadLetters(byName(ctx.params.name), pg, eventStore, eventCatalog);
+				},
+			},
+		},
+		methods: {
+			/** Resolves once projection `name` has applied the event at `position`; 503 after the configured wait. */
+			waitForProjection(name: string, position: number): Promise<void> {
+				const { pg, eventStore, config } = platformOf(this.broker).container.awilix.cradle;
+				return waitForPosition(pg, eventStore, byName(name).name, position, config.events.projections.readYourWritesTimeoutMs);
+			},
+		},
+		async started() {
+			const platform = platformOf(this.broker);
+			const { pg } = platform.container.awilix.cradle;
+			const consumers: EventConsumer[] = [];
+			(this as WithConsumers)[CONSUMERS] = consumers;
+			for (const projection of projections) {
+				consumers.push(await startEventConsumer(platform, groupOf(projection), projection.topics, projectionSink(projection, pg)));
+			}
+		},
+		async stopped() {
+			await Promise.all(((this as WithConsumers)[CONSUMERS] ?? []).map((c) => c.stop()));
+		},
+	};
+}

@@ -1,0 +1,159 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "kafkajs";
+import type { Logger } from "pino";
+import type { EventCatalog } from "../contracts/index.ts";
+import { deadLetterTopicOf } from "../relay/index.ts";
+import { backoffDelay, sleep } from "../retry/index.ts";
+import type { ConsumerMetrics } from "./consumer-metrics.ts";
+import { type EventEnvelope, fromKafkaMessage } from "./kafka-record.ts";
+
+/** Where a consumer's events go: a projection's tables, a process manager's commands. */
+export type EventSink = {
+	/** All of a batch at once (one transaction for a projection); on failure each event is tried alone. */
+	applyBatch(events: EventEnvelope[]): Promise<void>;
+	applyOne(event: EventEnvelope): Promise<void>;
+	/** Records an event that failed its last attempt (it is also on the dead-letter topic). */
+	parked(event: EventEnvelope | undefined, error: Error, attempts: number): Promise<void>;
+};
+
+export type EventConsumerOptions = {
+	group: string;
+	topics: string[];
+	kafka: Kafka;
+	/** Sends dead letters; shared by the node's consumers. */
+	producer: Producer;
+	catalog: EventCatalog;
+	sink: EventSink;
+	maxAttempts: number;
+	retryBaseMs: number;
+	logger: Logger;
+	metrics: ConsumerMetrics;
+};
+
+/** A record that could not even be decoded, or whose payload breaks its contract: never retried. */
+class PoisonRecord extends Error {}
+
+/**
+ * A Kafka consumer group that feeds decoded events to a sink, batch by batch. A failing
+ * event is retried with exponential backoff, then published to `<topic>.dlq` with the error,
+ * the group and the attempts in its headers, and the group moves on; it never stops.
+ */
+export class EventConsumer {
+	readonly #options: EventConsumerOptions;
+	readonly #consumer: Consumer;
+
+	constructor(options: EventConsumerOptions) {
+		this.#options = options;
+		this.#consumer = options.kafka.consumer({ groupId: options.group, allowAutoTopicCreation: false });
+	}
+
+	async start(): Promise<void> {
+		await this.#consumer.connect();
+		await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
+		await this.#consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (payload) => this.#eachBatch(payload) });
+	}
+
+	/** Finishes the batch in hand, commits its offsets and leaves the group. */
+	async stop(): Promise<void> {
+		await this.#consumer.disconnect();
+	}
+
+	async #eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
+		const { group, metrics } = this.#options;
+		const decoded: { event: EventEnvelope; message: KafkaMessage }[] = [];
+		for (const message of batch.messages) {
+			const event = await this.#decode(batch.topic, batch.partition, message);
+			if (event) decoded.push({ event, message });
+		}
+		const events = decoded.map((d) => d.event);
+		if (events.length > 0) {
+			try {
+				await this.#options.sink.applyBatch(events);
+				metrics.events.inc({ group, outcome: "applied" }, events.length);
+			} catch (err) {
+				this.#options.logger.warn({ err, group, count: events.length }, "batch failed; applying its events one by one");
+				for (const { event, message } of decoded) {
+					if (!isRunning() || isStale()) return;
+					await this.#applyWithRetries(batch.topic, batch.partition, event, message);
+					resolveOffset(message.offset);
+					await heartbeat();
+				}
+			}
+		}
+		const last = batch.messages.at(-1);
+		if (last) resolveOffset(last.offset);
+		metrics.lag.set({ group, topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+		await commitOffsetsIfNecessary();
+		await heartbeat();
+	}
+
+	/** The event of a record, or undefined when it was dead-lettered or is of a type nobody declared. */
+	async #decode(topic: string, partition: number, message: KafkaMessage): Promise<EventEnvelope | undefined> {
+		let envelope: EventEnvelope | undefined;
+		try {
+			envelope = fromKafkaMessage(message);
+			if (!this.#options.catalog.has(envelope.type)) {
+				this.#options.logger.warn(
+					{ group: this.#options.group, type: envelope.type, topic, offset: message.offset },
+					"skipping event of unknown type",
+				);
+				this.#options.metrics.events.inc({ group: this.#options.group, outcome: "unknown_type" });
+				return undefined;
+			}
+			const { data } = this.#options.catalog.decode(envelope.type, envelope.schemaVersion, envelope.data);
+			return { ...envelope, data };
+		} catch (err) {
+			await this.#deadLetter(topic, partition, message, envelope, new PoisonRecord((err as Error).message), 1);
+			return undefined;
+		}
+	}
+
+	async #applyWithRetries(topic: string, partition: number, event: EventEnvelope, message: KafkaMessage): Promise<void> {
+		const { maxAttempts, retryBaseMs, sink, group, metrics } = this.#options;
+		for (let attempt = 1; ; attempt++) {
+			try {
+				await sink.applyOne(event);
+				metrics.events.inc({ group, outcome: "applied" });
+				return;
+			} catch (err) {
+				if (attempt >= maxAttempts) {
+					await this.#deadLetter(topic, partition, message, event, err as Error, attempt);
+					return;
+				}
+				metrics.events.inc({ group, outcome: "retried" });
+				await sleep(backoffDelay(attempt, retryBaseMs));
+			}
+		}
+	}
+
+	async #deadLetter(
+		topic: string,
+		partition: number,
+		message: KafkaMessage,
+		event: EventEnvelope | undefined,
+		error: Error,
+		attempts: number,
+	) {
+		const { group, producer, sink, logger, metrics } = this.#options;
+		logger.error({ err: error, group, topic, partition, offset: message.offset, eventId: event?.id, attempts }, "event dead-lettered");
+		await producer.send({
+			topic: deadLetterTopicOf(topic),
+			messages: [
+				{
+					key: message.key,
+					value: message.value,
+					headers: {
+						...message.headers,
+						dlq_error: error.message,
+						dlq_group: group,
+						dlq_attempts: String(attempts),
+						dlq_topic: topic,
+						dlq_partition: String(partition),
+						dlq_offset: message.offset,
+					},
+				},
+			],
+		});
+		await sink.parked(event, error, attempts);
+		metrics.events.inc({ group, outcome: "dead_lettered" });
+	}
+}

@@ -1,0 +1,83 @@
+import type pg from "pg";
+import type { ProjectedEvent, Projection, ProjectionDb } from "./projection.ts";
+
+/** Where a projection writes: its live tables and inbox, or a rebuild's fresh copies. */
+export type ApplyTarget = { projection: Projection; inboxName: string; tableNames: Record<string, string> };
+
+export function liveTarget(projection: Projection): ApplyTarget {
+	return { projection, inboxName: projection.name, tableNames: projection.tables };
+}
+
+function quoteIdent(name: string): string {
+	return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** The handle a handler writes through, pointed at `target`'s tables. */
+export function projectionDb(client: pg.PoolClient, target: ApplyTarget): ProjectionDb {
+	return {
+		query: client.query.bind(client) as pg.PoolClient["query"],
+		table(key) {
+			const name = target.tableNames[key];
+			if (!name) throw new Error(`projection ${target.projection.name} has no table "${key}"`);
+			return quoteIdent(name);
+		},
+	};
+}
+
+/**
+ * Applies events in the caller's transaction: each event whose stream version is above the
+ * inbox's goes through its handler, then the inbox rows and progress move in the same
+ * transaction. Returns how many were applied (the rest were already in).
+ */
+export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, events: readonly ProjectedEvent[]): Promise<number> {
+	const streams = [...new Set(events.map((e) => e.streamId))];
+	const { rows } = await client.query<{ stream_id: string; version: number }>(
+		"SELECT stream_id, version FROM projection_inbox WHERE projection = $1 AND stream_id = ANY($2) FOR UPDATE",
+		[target.inboxName, streams],
+	);
+	const seen = new Map(rows.map((r) => [r.stream_id, r.version]));
+	const newest = new Map<string, ProjectedEvent>();
+	const db = projectionDb(client, target);
+	let applied = 0;
+	let lastPosition = 0;
+	for (const event of events) {
+		if (event.version <= (seen.get(event.streamId) ?? 0)) continue;
+		const handler = target.projection.handlers[event.type];
+		if (handler) await handler(event, db);
+		seen.set(event.streamId, event.version);
+		newest.set(event.streamId, event);
+		applied++;
+		lastPosition = Math.max(lastPosition, event.position);
+	}
+	if (applied === 0) return 0;
+	const inbox = [...newest.values()];
+	await client.query(
+		`INSERT INTO projection_inbox (projection, stream_id, version, position)
+		 SELECT $1, s, v, p FROM unnest($2::text[], $3::int[], $4::bigint[]) AS t(s, v, p)
+		 ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position`,
+		[target.inboxName, inbox.map((e) => e.streamId), inbox.map((e) => e.version), inbox.map((e) => e.position)],
+	);
+	await client.query(
+		`INSERT INTO projection_progress (projection, last_position, applied) VALUES ($1, $2, $3)
+		 ON CONFLICT (projection) DO UPDATE SET last_position = GREATEST(projection_progress.last_position, EXCLUDED.last_position),
+		   applied = projection_progress.applied + EXCLUDED.applied, updated_at = now()`,
+		[target.inboxName, lastPosition, applied],
+	);
+	return applied;
+}
+
+/** Runs `fn` in a transaction on a client of its own. */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+	const client = await pool.connect();
+	try {
+		await client.query("BEGIN");
+		const result = await fn(client);
+		await client.query("COMMIT");
+		return result;
+	} catch (err) {
+		await client.query("ROLLBACK").catch(() => undefined);
+		throw err;
+	} finally {
+		client.release();
+	}
+}

@@ -1,0 +1,14 @@
+export { applyEvents, inTransaction } from "./apply.ts";
+export {
+	defineProjection,
+	groupOf,
+	type ProjectedEvent,
+	type Projection,
+	type ProjectionDb,
+	type ProjectionHandler,
+} from "./projection.ts";
+export { projectionSink } from "./projection-sink.ts";
+export { waitForPosition } from "./read-your-writes.ts";
+export { type RebuildReport, rebuildProjection } from "./rebuild.ts";
+export { type ReplayReport, replayDeadLetters } from "./replay.ts";
+export { type ProjectionStatus, projectionStatus } from "./status.ts";

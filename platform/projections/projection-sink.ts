@@ -1,0 +1,35 @@
+import type pg from "pg";
+import type { EventSink } from "../eventbus/event-consumer.ts";
+import { applyEvents, inTransaction, liveTarget } from "./apply.ts";
+import type { Projection } from "./projection.ts";
+import { lockForApply } from "./rebuild-lock.ts";
+
+/** A projection as the destination of its consumer group: each batch in one transaction with its inbox rows. */
+export function projectionSink(projection: Projection, pool: pg.Pool): EventSink {
+	const target = liveTarget(projection);
+	const apply = (events: Parameters<EventSink["applyBatch"]>[0]) =>
+		inTransaction(pool, async (client) => {
+			await lockForApply(client, projection.name);
+			await applyEvents(client, target, events);
+		});
+	return {
+		applyBatch: apply,
+		applyOne: (event) => apply([event]),
+		async parked(event, error, attempts) {
+			await inTransaction(pool, async (client) => {
+				if (event) {
+					await client.query(
+						`INSERT INTO projection_dead_letters (projection, event_id, stream_id, version, position, type, error, attempts)
+						 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (projection, event_id) DO UPDATE SET error = EXCLUDED.error, attempts = EXCLUDED.attempts`,
+						[projection.name, event.id, event.streamId, event.version, event.position, event.type, error.message, attempts],
+					);
+				}
+				await client.query(
+					`INSERT INTO projection_progress (projection, dead_lettered, last_error) VALUES ($1, 1, $2)
+					 ON CONFLICT (projection) DO UPDATE SET dead_lettered = projection_progress.dead_lettered + 1, last_error = EXCLUDED.last_error, updated_at = now()`,
+					[projection.name, error.message],
+				);
+			});
+		},
+	};
+}

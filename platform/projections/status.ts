@@ -1,0 +1,67 @@
+import type { Kafka } from "kafkajs";
+import type pg from "pg";
+import { groupOf, type Projection } from "./projection.ts";
+
+export type ProjectionStatus = {
+	name: string;
+	group: string;
+	/** Highest global position applied. */
+	position: number;
+	/** Events stored beyond that position (an upper bound: some may be of other modules). */
+	lagPositions: number;
+	/** Records not yet consumed, per topic and partition. */
+	lagMessages: { topic: string; partition: number; lag: number }[];
+	applied: number;
+	deadLettered: number;
+	parked: number;
+	lastError: string | null;
+	updatedAt: Date | null;
+};
+
+type ProgressRow = { last_position: string; applied: string; dead_lettered: string; last_error: string | null; updated_at: Date };
+
+/** Where a projection stands: in the event store, on Kafka, and in errors. */
+export async function projectionStatus(projection: Projection, pool: pg.Pool, kafka: Kafka): Promise<ProjectionStatus> {
+	const [progress, head, parked] = await Promise.all([
+		pool.query<ProgressRow>(
+			"SELECT last_position, applied, dead_lettered, last_error, updated_at FROM projection_progress WHERE projection = $1",
+			[projection.name],
+		),
+		pool.query<{ head: string | null }>("SELECT max(global_position) AS head FROM events"),
+		pool.query<{ n: number }>("SELECT count(*)::int AS n FROM projection_dead_letters WHERE projection = $1", [projection.name]),
+	]);
+	const row = progress.rows[0];
+	const position = Number(row?.last_position ?? 0);
+	return {
+		name: projection.name,
+		group: groupOf(projection),
+		position,
+		lagPositions: Math.max(0, Number(head.rows[0]?.head ?? 0) - position),
+		lagMessages: await kafkaLag(kafka, groupOf(projection), projection.topics),
+		applied: Number(row?.applied ?? 0),
+		deadLettered: Number(row?.dead_lettered ?? 0),
+		parked: parked.rows[0]?.n ?? 0,
+		lastError: row?.last_error ?? null,
+		updatedAt: row?.updated_at ?? null,
+	};
+}
+
+async function kafkaLag(kafka: Kafka, groupId: string, topics: string[]): Promise<ProjectionStatus["lagMessages"]> {
+	const admin = kafka.admin();
+	await admin.connect();
+	try {
+		const committed = await admin.fetchOffsets({ groupId, topics });
+		const lag: ProjectionStatus["lagMessages"] = [];
+		for (const { topic, partitions } of committed) {
+			const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
+			for (const p of partitions) {
+				// -1 means the group has committed nothing on this partition yet.
+				const done = Math.max(0, Number(p.offset));
+				lag.push({ topic, partition: p.partition, lag: Math.max(0, (ends.get(p.partition) ?? 0) - done) });
+			}
+		}
+		return lag;
+	} finally {
+		await admin.disconnect();
+	}
+}

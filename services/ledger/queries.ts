@@ -1,0 +1,49 @@
+import type pg from "pg";
+import { z } from "zod";
+import { id } from "../../events/ledger/primitives.ts";
+import { NotFoundError } from "../../platform/errors/index.ts";
+
+/** Every query may name the position a command replied with, to read its own write. */
+const position = z.number().int().positive().optional();
+
+export const accountQuery = z.strictObject({ accountId: id, position });
+export const transactionsQuery = z.strictObject({
+	accountId: id,
+	limit: z.number().int().min(1).max(500).default(50),
+	/** Only lines before this position: the previous page ends with the last line's position. */
+	before: z.number().int().positive().optional(),
+	position,
+});
+export const transferQuery = z.strictObject({ transferId: id, position });
+
+export async function getAccount(pool: pg.Pool, q: z.output<typeof accountQuery>) {
+	const { rows } = await pool.query(
+		`SELECT account_id AS "accountId", owner, currency, balance::float8 AS balance, status, version, updated_at AS "updatedAt"
+		 FROM ledger_account_balances WHERE account_id = $1`,
+		[q.accountId],
+	);
+	if (!rows[0]) throw new NotFoundError(`Account ${q.accountId} does not exist`, { accountId: q.accountId });
+	return rows[0];
+}
+
+export async function listTransactions(pool: pg.Pool, q: z.output<typeof transactionsQuery>) {
+	const { rows } = await pool.query(
+		`SELECT position::float8 AS position, kind, amount::float8 AS amount, currency, transfer_id AS "transferId",
+		   balance_after::float8 AS "balanceAfter", recorded_at AS "recordedAt"
+		 FROM ledger_account_transactions WHERE account_id = $1 AND ($2::bigint IS NULL OR position < $2)
+		 ORDER BY position DESC LIMIT $3`,
+		[q.accountId, q.before ?? null, q.limit],
+	);
+	return rows;
+}
+
+export async function getTransfer(pool: pg.Pool, q: z.output<typeof transferQuery>) {
+	const { rows } = await pool.query(
+		`SELECT transfer_id AS "transferId", from_account_id AS "fromAccountId", to_account_id AS "toAccountId", amount::float8 AS amount,
+		   currency, status, reason, compensated, requested_at AS "requestedAt", updated_at AS "updatedAt"
+		 FROM ledger_transfers WHERE transfer_id = $1`,
+		[q.transferId],
+	);
+	if (!rows[0]) throw new NotFoundError(`Transfer ${q.transferId} does not exist`, { transferId: q.transferId });
+	return rows[0];
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import type { ServiceBroker } from "moleculer";
+import { startBroker } from "../../support/broker.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { eventually } from "../../support/eventually.ts";
+import { requireServers } from "../../support/servers.ts";
+
+type Reply = { streamId: string; version: number; position: number };
+type Transfer = { status: string; reason: string | null; compensated: boolean };
+
+describe("ledger through Kafka: relay, projections and the transfer process", () => {
+	let db: TestDatabase;
+	let broker: ServiceBroker;
+	const call = <T>(action: string, params: object) => broker.call<T, object>(action, params);
+	const settled = (transferId: string) =>
+		eventually(`transfer ${transferId} to settle`, async () => {
+			const t = await call<Transfer>("ledger.getTransfer", { transferId }).catch(() => undefined);
+			return t && (t.status === "completed" || t.status === "failed") ? t : undefined;
+		});
+
+	beforeAll(async () => {
+		await requireServers("postgres", "redis", "kafka");
+		db = await createTestDatabase("ledger");
+		broker = await startBroker(["services/ledger/ledger.service.ts"], {
+			PLATFORM_POSTGRES__URL: db.url,
+			PLATFORM_EVENTS__TOPIC_PREFIX: `${db.name}.`,
+			PLATFORM_EVENTS__TOPIC_PARTITIONS: "3",
+		});
+		for (const [accountId, owner, currency] of [
+			["alice", "Alice", "EUR"],
+			["bob", "Bob", "EUR"],
+			["carol", "Carol", "EUR"],
+			["dollar", "Dee", "USD"],
+		]) {
+			await call("ledger.openAccount", { accountId, owner, currency });
+		}
+		await call("ledger.deposit", { accountId: "alice", amount: 10_000, currency: "EUR" });
+	}, 60_000);
+	afterAll(async () => {
+		await broker?.stop();
+		await db?.drop();
+	});
+
+	it("answers a query with the command's own write when given its position", async () => {
+		const reply = await call<Reply>("ledger.deposit", { accountId: "bob", amount: 250, currency: "EUR" });
+		const account = await call<{ balance: number; version: number }>("ledger.getAccount", { accountId: "bob", position: reply.position });
+		expect(account).toMatchObject({ balance: 250, version: reply.version });
+	});
+
+	it("completes a transfer: debit, credit, both in the accounts' transactions", async () => {
+		const transferId = randomUUID();
+		await call("ledger.requestTransfer", { transferId, fromAccountId: "alice", toAccountId: "bob", amount: 1_000, currency: "EUR" });
+		expect(await settled(transferId)).toMatchObject({ status: "completed", compensated: false });
+		const lines = await eventually("bob's transfer line", async () => {
+			const rows = await call<{ kind: string; transferId: string }[]>("ledger.listTransactions", { accountId: "bob" });
+			return rows.find((r) => r.transferId === transferId) ? rows : undefined;
+		});
+		expect(lines.find((r) => r.transferId === transferId)?.kind).toBe("transfer_in");
+	});
+
+	it("fails a transfer the source cannot pay, moving nothing", async () => {
+		const transferId = randomUUID();
+		await call("ledger.requestTransfer", { transferId, fromAccountId: "carol", toAccountId: "bob", amount: 1, currency: "EUR" });
+		expect(await settled(transferId)).toMatchObject({ status: "failed", reason: "INSUFFICIENT_FUNDS", compensated: false });
+	});
+
+	it("refunds the debit when the destination refuses the credit", async () => {
+		const transferId = randomUUID();
+		const before = await call<{ balance: number }>("ledger.getAccount", { accountId: "alice" });
+		await call("ledger.requestTransfer", { transferId, fromAccountId: "alice", toAccountId: "dollar", amount: 300, currency: "EUR" });
+		expect(await settled(transferId)).toMatchObject({ status: "failed", reason: "CURRENCY_MISMATCH", compensated: true });
+		const after = await eventually("alice's refund", async () => {
+			const a = await call<{ balance: number }>("ledger.getAccount", { accountId: "alice" });
+			return a.balance === before.balance ? a : undefined;
+		});
+		expect(after.balance).toBe(before.balance);
+	});
+
+	it("reports each projection's status", async () => {
+		const statuses = await call<{ name: string; applied: number; deadLettered: number }[]>("ledger.projections", {});
+		expect(statuses.map((s) => s.name).sort()).toEqual(["ledger-accounts", "ledger-transfers"]);
+		for (const status of statuses) expect(status).toMatchObject({ deadLettered: 0 });
+		expect(statuses.every((s) => s.applied > 0)).toBe(true);
+	});
+});
