@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { EventCatalog } from "../contracts/index.ts";
 import type { EventEnvelope } from "../eventbus/kafka-record.ts";
 import { type Checkpoint, checkpointOf, type EventStore, type RecordedEvent, START } from "../eventstore/index.ts";
+import { sleep } from "../retry/index.ts";
 import { type ApplyTarget, applyEvents, inTransaction } from "./apply.ts";
 import type { Projection } from "./projection.ts";
 import { lockForSwap } from "./rebuild-lock.ts";
@@ -11,6 +12,7 @@ export type RebuildOptions = { pool: pg.Pool; store: EventStore; catalog: EventC
 export type RebuildReport = { projection: string; events: number; applied: number; ms: number };
 
 const SHADOW_SUFFIX = "__rebuild";
+const COVER_LIVE_TIMEOUT_MS = 30_000;
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
@@ -36,16 +38,35 @@ export async function rebuildProjection(projection: Projection, options: Rebuild
 	}
 	await inTransaction(options.pool, async (client) => {
 		await lockForSwap(client, projection.name);
+		// The store may look caught up while an append older than events the live projection
+		// already applied is still committing; the copies must hold all the live ones have.
+		const deadline = performance.now() + COVER_LIVE_TIMEOUT_MS;
 		for (;;) {
 			const next = await catchUpBatch(options, target, checkpoint, counts, client);
-			if (!next) break;
-			checkpoint = next;
+			if (next) {
+				checkpoint = next;
+				continue;
+			}
+			if (await coversLive(client, projection.name, target.inboxName)) break;
+			if (performance.now() > deadline) throw new Error(`rebuild of ${projection.name} could not reach the live projection's position`);
+			await sleep(10);
 		}
 		await swap(client, projection, target);
 	});
 	const report = { projection: projection.name, ...counts, ms: Math.round(performance.now() - started) };
 	options.logger.info(report, "projection rebuilt");
 	return report;
+}
+
+/** Whether the copies' inbox has every stream at least as far as the live inbox. */
+async function coversLive(client: pg.PoolClient, live: string, shadow: string): Promise<boolean> {
+	const { rows } = await client.query<{ behind: number }>(
+		`SELECT count(*)::int AS behind FROM projection_inbox l
+		 LEFT JOIN projection_inbox s ON s.projection = $2 AND s.stream_id = l.stream_id
+		 WHERE l.projection = $1 AND coalesce(s.version, 0) < l.version`,
+		[live, shadow],
+	);
+	return rows[0]?.behind === 0;
 }
 
 async function prepareShadow(pool: pg.Pool, projection: Projection, target: ApplyTarget): Promise<void> {
