@@ -39,7 +39,8 @@ export const TransferCompleted = defineEvent({
 export const TransferFailed = defineEvent({
 	type: "ledger.TransferFailed",
 	version: 1,
-	description: "A transfer ended without moving money; when the source had been debited, the debit was refunded first (compensated: true).",
+	description:
+		"A transfer ended without moving money. compensated: true means the source had been debited; the refund (a MoneyDeposited with refund: true on the source account) follows this event.",
 	schema: z.strictObject({ transferId: id, reason: z.string().min(1), compensated: z.boolean() }),
 	example: { transferId: "tr-1", reason: "INSUFFICIENT_FUNDS", compensated: false },
 });

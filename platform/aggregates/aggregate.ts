@@ -26,6 +26,12 @@ export type CommandDefinition<State, Schema extends z.ZodType = z.ZodType> = {
 export type Aggregate<State> = {
 	/** Streams are `<streamPrefix>-<aggregate id>`. */
 	streamPrefix: string;
+	/**
+	 * When set, an action of this name answers { streamId, version, state } for { id }, read
+	 * from the store (never a cache): what a process manager checks before acting again on a
+	 * redelivered event.
+	 */
+	stateAction?: string;
 	initialState: State;
 	evolve(state: State, event: AppliedEvent): State;
 	// biome-ignore lint/suspicious/noExplicitAny: each command has its own schema; the definition checks each one.

@@ -49,6 +49,13 @@ export class CommandRunner {
 		}
 	}
 
+	/** The aggregate's state as stored now, bypassing the cache. */
+	async state<State>(aggregate: Aggregate<State>, aggregateId: string): Promise<{ streamId: string; version: number; state: State }> {
+		const streamId = `${aggregate.streamPrefix}-${aggregateId}`;
+		const { state, version } = await this.#load(aggregate, streamId);
+		return { streamId, version, state };
+	}
+
 	async #load<State>(aggregate: Aggregate<State>, streamId: string): Promise<Snapshot<State>> {
 		const events = await this.#options.store.readStream(streamId);
 		let state = aggregate.initialState;

@@ -71,6 +71,7 @@ function withStep(state: AccountState, transferId: string | undefined, step: str
 /** A bank account: opened in one currency, never overdrawn, closed only when empty. */
 export const account = defineAggregate<AccountState>({
 	streamPrefix: "ledger-account",
+	stateAction: "accountState",
 	initialState,
 	evolve,
 	commands: {

@@ -42,6 +42,7 @@ const byId = z.strictObject({ transferId: id });
  */
 export const transfer = defineAggregate<TransferState>({
 	streamPrefix: "ledger-transfer",
+	stateAction: "transferState",
 	initialState,
 	evolve,
 	commands: {

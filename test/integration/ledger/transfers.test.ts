@@ -1,9 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceBroker } from "moleculer";
+import { transferProcess } from "../../../services/ledger/transfer-process.ts";
 import { startBroker } from "../../support/broker.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { eventually } from "../../support/eventually.ts";
 import { requireServers } from "../../support/servers.ts";
+
+/** The envelope fields a handler does not look at, for calling one directly as a redelivery would. */
+const envelopeOf = (terms: { transferId: string }) => ({
+	id: randomUUID(),
+	type: "ledger.TransferRequested",
+	streamId: `ledger-transfer-${terms.transferId}`,
+	version: 1,
+	position: 0,
+	schemaVersion: 1,
+	metadata: {},
+	recordedAt: new Date(),
+});
 
 type Reply = { streamId: string; version: number; position: number };
 type Transfer = { status: string; reason: string | null; compensated: boolean };
@@ -62,6 +75,23 @@ describe("ledger through Kafka: relay, projections and the transfer process", ()
 		const transferId = randomUUID();
 		await call("ledger.requestTransfer", { transferId, fromAccountId: "carol", toAccountId: "bob", amount: 1, currency: "EUR" });
 		expect(await settled(transferId)).toMatchObject({ status: "failed", reason: "INSUFFICIENT_FUNDS", compensated: false });
+	});
+
+	it("ignores a TransferRequested redelivered after the transfer failed, even once the funds are there", async () => {
+		const transferId = randomUUID();
+		const terms = { transferId, fromAccountId: "carol", toAccountId: "bob", amount: 40, currency: "EUR" };
+		await call("ledger.requestTransfer", terms);
+		expect(await settled(transferId)).toMatchObject({ status: "failed", reason: "INSUFFICIENT_FUNDS" });
+		const funded = await call<Reply>("ledger.deposit", { accountId: "carol", amount: 40, currency: "EUR" });
+
+		const redelivered = transferProcess.handlers["ledger.TransferRequested"];
+		await redelivered?.({ ...envelopeOf(terms), data: terms }, { call: (action, params) => broker.call(action, params) });
+
+		const carol = await call<{ version: number; state: { balance: number } }>("ledger.accountState", { id: "carol" });
+		expect(carol).toMatchObject({ version: funded.version, state: { balance: 40 } });
+		expect(await call<{ state: { status: string } }>("ledger.transferState", { id: transferId })).toMatchObject({
+			state: { status: "failed" },
+		});
 	});
 
 	it("refunds the debit when the destination refuses the credit", async () => {
