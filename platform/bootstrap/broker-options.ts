@@ -4,6 +4,7 @@ import { RequestContextMiddleware } from "../context/index.ts";
 import type { EventContract } from "../contracts/index.ts";
 import { logProcessWarnings, moleculerLoggerOptions } from "../logger/index.ts";
 import { ActionMetricsMiddleware } from "../metrics/index.ts";
+import { projectionCommands } from "../repl/index.ts";
 import { installGracefulShutdown } from "../shutdown/index.ts";
 import { PlatformMiddleware } from "./platform.middleware.ts";
 import { Platform } from "./platform.ts";
@@ -33,6 +34,7 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 		registry: { strategy: "RoundRobin", preferLocal: true },
 		metrics: false,
 		skipProcessEventRegistration: true,
+		replOptions: { customCommands: projectionCommands },
 		middlewares: [PlatformMiddleware(platform), RequestContextMiddleware(), ActionMetricsMiddleware(platform.metrics)],
 		created: (broker: ServiceBroker) => {
 			if (!handleSignals) return;

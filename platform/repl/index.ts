@@ -1,0 +1,1 @@
+export { projectionCommands } from "./projection-commands.ts";
