@@ -39,7 +39,7 @@ export class CommandRunner {
 				const appended = await this.#append(streamId, decided, current.version, metadata);
 				const state = decided.reduce(aggregate.evolve, current.state);
 				cache.set(streamId, { state, version: appended.version, position: appended.position });
-				return appended;
+				return { streamId, version: appended.version, position: appended.position };
 			} catch (err) {
 				if (!(err instanceof WrongExpectedVersionError)) throw err;
 				cache.forget(streamId);
