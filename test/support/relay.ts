@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type IHeaders, Kafka, logLevel } from "kafkajs";
+import type pg from "pg";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { topicOfModule } from "../../platform/contracts/index.ts";
@@ -146,4 +147,15 @@ export function relaySuite() {
 			return topic;
 		},
 	};
+}
+
+/** The sessions holding the relay lock in the pool's database (at most one). */
+export async function relayLockHolders(pool: pg.Pool): Promise<number[]> {
+	const { rows } = await pool.query<{ pid: number }>(
+		`SELECT pid FROM pg_locks
+     WHERE locktype = 'advisory' AND granted AND objsubid = 1
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+       AND ((classid::bigint << 32) | objid::bigint) = hashtext('platform.relay')::bigint`,
+	);
+	return rows.map((r) => r.pid);
 }

@@ -2,7 +2,15 @@ import pg from "pg";
 import { topicOfModule } from "../../../platform/contracts/index.ts";
 import type { EventStoreDb } from "../../support/event-store-db.ts";
 import { eventually } from "../../support/node-process.ts";
-import { type Consumed, consumeTopic, relayCaughtUp, relaySuite, type TestRelay, versionsByStream } from "../../support/relay.ts";
+import {
+	type Consumed,
+	consumeTopic,
+	relayCaughtUp,
+	relayLockHolders,
+	relaySuite,
+	type TestRelay,
+	versionsByStream,
+} from "../../support/relay.ts";
 
 const STREAMS = 4;
 const EVENTS = 200;
@@ -24,14 +32,6 @@ function expectComplete(records: Consumed[], module: string, allowRepeats: boole
 		expect(firsts).toEqual(Array.from({ length: EVENTS / STREAMS }, (_, i) => i + 1));
 		if (!allowRepeats) expect(versions).toEqual(firsts);
 	}
-}
-
-async function relaySessionPid(es: EventStoreDb): Promise<number> {
-	const { rows } = await es.pool.query<{ pid: number }>(
-		"SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-	);
-	expect(rows).toHaveLength(1);
-	return (rows[0] as { pid: number }).pid;
 }
 
 describe("Relay: one active per database", () => {
@@ -69,7 +69,9 @@ describe("Relay: one active per database", () => {
 		const admin = new pg.Client({ connectionString: suite.es.db.url });
 		await admin.connect();
 		try {
-			await admin.query("SELECT pg_terminate_backend($1)", [await relaySessionPid(suite.es)]);
+			const holders = await relayLockHolders(suite.es.pool);
+			expect(holders).toHaveLength(1);
+			await admin.query("SELECT pg_terminate_backend($1)", holders);
 		} finally {
 			await admin.end();
 		}
