@@ -4,16 +4,34 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { appendBench } from "./append.bench.ts";
+import { latencyBench } from "./latency.bench.ts";
+import { pipelineBench } from "./pipeline.bench.ts";
 import { startupBench } from "./startup.bench.ts";
 import { ROOT } from "./support.ts";
 
-const results = [await startupBench()];
+type Result = { name: string; rows?: object[]; ratios?: object; targets?: object; met: boolean; error?: string };
+
+// One after the other: each pair shares the machine only with itself. A benchmark that
+// fails is recorded as such and the others still run.
+const results: Result[] = [];
+for (const bench of [startupBench, appendBench, pipelineBench, latencyBench]) {
+	const started = performance.now();
+	try {
+		results.push(await bench());
+	} catch (err) {
+		results.push({ name: bench.name.replace(/Bench$/, ""), met: false, error: (err as Error).stack ?? String(err) });
+		process.exitCode = 1;
+	}
+	console.log(`${bench.name}: ${Math.round((performance.now() - started) / 1000)} s`);
+}
 // Both nodes of every pair inherit these (the project's .npmrc sets them for npm scripts).
 const nodeOptions = process.env.NODE_OPTIONS ?? "";
 console.log(`NODE_OPTIONS=${JSON.stringify(nodeOptions)}`);
 for (const result of results) {
 	console.log(`\n== ${result.name} ==`);
-	console.table(result.rows);
+	if (result.error) console.log(result.error);
+	else console.table(result.rows);
 	console.log("ratios:", result.ratios, "targets:", result.targets, "met:", result.met);
 }
 mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
