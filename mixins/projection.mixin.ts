@@ -1,7 +1,7 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import { NotFoundError } from "../platform/errors/index.ts";
-import { type EventConsumer, startEventConsumer } from "../platform/eventbus/index.ts";
+import { ConsumerSet, createEventConsumer } from "../platform/eventbus/index.ts";
 import {
 	groupOf,
 	type Projection,
@@ -15,12 +15,13 @@ import { PlatformMixin } from "./platform.mixin.ts";
 
 type ByName = { name: string };
 
-/** Where a service instance keeps the consumer groups it started (one instance per broker). */
+/** Where a service instance keeps its consumer groups (one instance per broker). */
 const CONSUMERS = Symbol("projectionConsumers");
-type WithConsumers = { [CONSUMERS]?: EventConsumer[] };
+type WithConsumers = { [CONSUMERS]?: ConsumerSet };
 
 /**
- * Runs a service's projections (one consumer group each) while the service runs, and adds
+ * Runs a service's projections (one consumer group each, started in the background so Kafka
+ * never holds up readiness) while the service runs, and adds
  * the operator actions `projections` (status), `rebuildProjection` and `replayDeadLetters`,
  * plus the method `waitForProjection(name, position)` for read-your-writes queries.
  */
@@ -72,17 +73,15 @@ export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchem
 				return waitForPosition(pg, eventStore, byName(name).name, position, config.events.projections.readYourWritesTimeoutMs);
 			},
 		},
-		async started() {
+		started() {
 			const platform = platformOf(this.broker);
 			const { pg } = platform.container.awilix.cradle;
-			const consumers: EventConsumer[] = [];
+			const consumers = new ConsumerSet(platform.logger.child({ mod: "projections" }));
 			(this as WithConsumers)[CONSUMERS] = consumers;
-			for (const projection of projections) {
-				consumers.push(await startEventConsumer(platform, groupOf(projection), projection.topics, projectionSink(projection, pg)));
-			}
+			consumers.start(projections.map((p) => createEventConsumer(platform, groupOf(p), p.topics, projectionSink(p, pg))));
 		},
 		async stopped() {
-			await Promise.all(((this as WithConsumers)[CONSUMERS] ?? []).map((c) => c.stop()));
+			await (this as WithConsumers)[CONSUMERS]?.stop();
 		},
 	};
 }

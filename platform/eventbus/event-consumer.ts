@@ -21,6 +21,8 @@ export type EventConsumerOptions = {
 	kafka: Kafka;
 	/** Sends dead letters; shared by the node's consumers. */
 	producer: Producer;
+	/** Creates the topics (and their dead-letter topics) if missing, before subscribing. */
+	ensureTopics: () => Promise<unknown>;
 	catalog: EventCatalog;
 	sink: EventSink;
 	maxAttempts: number;
@@ -43,10 +45,23 @@ export class EventConsumer {
 
 	constructor(options: EventConsumerOptions) {
 		this.#options = options;
-		this.#consumer = options.kafka.consumer({ groupId: options.group, allowAutoTopicCreation: false });
+		this.#consumer = options.kafka.consumer({
+			groupId: options.group,
+			allowAutoTopicCreation: false,
+			// A fetch waits at most this long for records; stopping waits for the fetch in hand,
+			// so kafkajs's 5 s default would hold every shutdown for 5 s.
+			maxWaitTimeInMs: 500,
+		});
 	}
 
+	get group(): string {
+		return this.#options.group;
+	}
+
+	/** Joins the group and starts consuming; `stop()` at any point (even while joining) ends it. */
 	async start(): Promise<void> {
+		await this.#options.ensureTopics();
+		await this.#options.producer.connect();
 		await this.#consumer.connect();
 		await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
 		await this.#consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (payload) => this.#eachBatch(payload) });

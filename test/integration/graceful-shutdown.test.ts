@@ -26,7 +26,11 @@ describe("graceful shutdown", () => {
 	afterAll(() => db.drop());
 
 	it("loses no request of a steady load when a node behind a balancer gets SIGTERM", async () => {
-		const env = { PLATFORM_POSTGRES__URL: db.url, PLATFORM_SHUTDOWN__DRAIN_DELAY_MS: "500" };
+		const env = {
+			PLATFORM_POSTGRES__URL: db.url,
+			PLATFORM_SHUTDOWN__DRAIN_DELAY_MS: "500",
+			PLATFORM_EVENTS__TOPIC_PREFIX: `${db.name}.balanced.`,
+		};
 		const [leaving, staying] = await Promise.all([
 			startNode({ services: ["services", "test/fixtures/slow"], env }),
 			startNode({ services: ["services", "test/fixtures/slow"], env }),
@@ -67,7 +71,9 @@ describe("graceful shutdown", () => {
 	});
 
 	it("finishes a request in flight, refuses new connections while it does, and exits 0", async () => {
-		const node = await startNode({ services: ["services", "test/fixtures/slow"], env: { PLATFORM_POSTGRES__URL: db.url } });
+		// Groups of its own: the previous test's nodes were killed and their members linger until they expire.
+		const env = { PLATFORM_POSTGRES__URL: db.url, PLATFORM_EVENTS__TOPIC_PREFIX: `${db.name}.inflight.` };
+		const node = await startNode({ services: ["services", "test/fixtures/slow"], env });
 		const api = `http://127.0.0.1:${node.apiPort}/api/v1`;
 		const inFlight = request(`${api}/slow/wait?ms=1500`);
 		await new Promise((r) => setTimeout(r, 200));
@@ -76,13 +82,18 @@ describe("graceful shutdown", () => {
 		expect(await request(`${api}/system/ping`)).toEqual({ error: "ECONNREFUSED" });
 		expect(node.child.exitCode).toBeNull();
 		expect(await inFlight).toEqual({ status: 200 });
-		expect(await node.exited).toBe(0);
+		const exitCode = await node.exited;
+		if (exitCode !== 0) throw new Error(`node exited ${exitCode}:\n${node.output()}`);
 	});
 
 	it("exits non-zero when work outlasts the deadline", async () => {
 		const node = await startNode({
 			services: ["services", "test/fixtures/slow"],
-			env: { PLATFORM_POSTGRES__URL: db.url, PLATFORM_SHUTDOWN__DEADLINE_MS: "1000" },
+			env: {
+				PLATFORM_POSTGRES__URL: db.url,
+				PLATFORM_SHUTDOWN__DEADLINE_MS: "1000",
+				PLATFORM_EVENTS__TOPIC_PREFIX: `${db.name}.deadline.`,
+			},
 		});
 		const slow = request(`http://127.0.0.1:${node.apiPort}/api/v1/slow/wait?ms=5000`);
 		await new Promise((r) => setTimeout(r, 200));

@@ -27,6 +27,15 @@ export type NodeOptions = {
 	waitReady?: boolean;
 };
 
+/**
+ * Nodes of one test share a database; giving them a topic prefix named after it keeps their
+ * topics and consumer groups apart from every other test's on the shared Kafka.
+ */
+function topicPrefixFor(env: Record<string, string>): string {
+	const url = env.PLATFORM_POSTGRES__URL;
+	return url ? `${new URL(url).pathname.slice(1)}.` : `node-${process.pid}.`;
+}
+
 /** Starts a platform node as its own process, the way `moleculer-runner services/` does. */
 export async function startNode({ services = ["services"], env = {}, waitReady = true }: NodeOptions = {}): Promise<NodeProcess> {
 	const apiPort = await freePort();
@@ -42,6 +51,7 @@ export async function startNode({ services = ["services"], env = {}, waitReady =
 			PLATFORM_OPS__PORT: String(opsPort),
 			PLATFORM_REDIS__URL: SERVERS.redis,
 			PLATFORM_KAFKA__BROKERS: `[${SERVERS.kafka}]`,
+			PLATFORM_EVENTS__TOPIC_PREFIX: topicPrefixFor(env),
 			...env,
 		},
 		stdio: ["ignore", "pipe", "pipe"],

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceBroker } from "moleculer";
+import pg from "pg";
 import { transferProcess } from "../../../services/ledger/transfer-process.ts";
 import { startBroker } from "../../support/broker.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
@@ -104,6 +105,55 @@ describe("ledger through Kafka: relay, projections and the transfer process", ()
 			return a.balance === before.balance ? a : undefined;
 		});
 		expect(after.balance).toBe(before.balance);
+	});
+
+	it("carries one correlation id from the request through every step, each caused by the event before", async () => {
+		const transferId = randomUUID();
+		const requested = await broker.call<Reply, object>(
+			"ledger.requestTransfer",
+			{ transferId, fromAccountId: "alice", toAccountId: "bob", amount: 5, currency: "EUR" },
+			{ meta: { correlationId: `corr-${transferId}` } },
+		);
+		await settled(transferId);
+		const client = new pg.Client({ connectionString: db.url });
+		await client.connect();
+		const { rows } = await client.query<{ type: string; event_id: string; metadata: { correlationId: string; causationId: string } }>(
+			"SELECT type, event_id, metadata FROM events WHERE metadata->>'correlationId' = $1 ORDER BY global_position",
+			[`corr-${transferId}`],
+		);
+		await client.end();
+		expect(rows.map((r) => r.type)).toEqual([
+			"ledger.TransferRequested",
+			"ledger.MoneyWithdrawn",
+			"ledger.TransferDebited",
+			"ledger.MoneyDeposited",
+			"ledger.TransferCredited",
+			"ledger.TransferCompleted",
+		]);
+		const idOf = (type: string) => rows.find((r) => r.type === type)?.event_id;
+		expect(rows.find((r) => r.type === "ledger.MoneyWithdrawn")?.metadata.causationId).toBe(idOf("ledger.TransferRequested"));
+		expect(rows.find((r) => r.type === "ledger.MoneyDeposited")?.metadata.causationId).toBe(idOf("ledger.TransferDebited"));
+		expect(requested.position).toBeGreaterThan(0);
+	});
+
+	it("answers 503 with the reason when the read model does not reach the position in time, 404 for a position that does not exist", async () => {
+		const blocker = new pg.Client({ connectionString: db.url });
+		await blocker.connect();
+		try {
+			// What a rebuild's swap holds: live applies of the projection wait behind it.
+			await blocker.query("BEGIN");
+			await blocker.query("SELECT pg_advisory_xact_lock(hashtext('projection:ledger-accounts'))");
+			const reply = await call<Reply>("ledger.deposit", { accountId: "bob", amount: 1, currency: "EUR" });
+			await expect(call("ledger.getAccount", { accountId: "bob", position: reply.position })).rejects.toMatchObject({
+				code: 503,
+				type: "READ_MODEL_BEHIND",
+				message: expect.stringContaining(`has not reached position ${reply.position}`),
+			});
+		} finally {
+			await blocker.query("ROLLBACK");
+			await blocker.end();
+		}
+		await expect(call("ledger.getAccount", { accountId: "bob", position: 99_999_999 })).rejects.toMatchObject({ code: 404 });
 	});
 
 	it("reports each projection's status", async () => {

@@ -18,6 +18,8 @@ describe("the relay of a platform node", () => {
 	let store: EventStore;
 	let nodes: NodeProcess[] = [];
 	const module = uniqueModule("node");
+	// startNode puts the database's name before every topic of its nodes.
+	const topic = () => `${db.name}.${topicOfModule(module)}`;
 	const env = () => ({ PLATFORM_POSTGRES__URL: db.url, PLATFORM_EVENTS__RELAY__POLL_INTERVAL_MS: "200" });
 	// Modules without consumers of their own: the node relays what this test appends, nothing else runs on Kafka.
 	const services = ["services/system", "services/api"];
@@ -34,7 +36,7 @@ describe("the relay of a platform node", () => {
 		await Promise.all(nodes.map((n) => n.stop("SIGKILL")));
 		await pool?.end();
 		await db?.drop();
-		await deleteTopics([topicOfModule(module)]);
+		await deleteTopics([topic()]);
 	});
 
 	it("starts once the node is ready, relays, and on SIGTERM releases its lock and exits 0", async () => {
@@ -45,7 +47,9 @@ describe("the relay of a platform node", () => {
 		await eventually(() => isActive(node), 5_000, "node's relay active");
 		await append(0, 30);
 		await relayCaughtUp({ pool });
-		expect(await metricsOf(node)).toMatch(new RegExp(`^platform_relay_events_total\\{topic="${module}\\.events",node="[^"]+"\\} 30$`, "m"));
+		expect(await metricsOf(node)).toMatch(
+			new RegExp(`^platform_relay_events_total\\{topic="${topic().replaceAll(".", "\\.")}",node="[^"]+"\\} 30$`, "m"),
+		);
 
 		expect(await node.stop("SIGTERM")).toBe(0);
 		nodes = [];
@@ -54,7 +58,7 @@ describe("the relay of a platform node", () => {
 			"SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'platform relay'",
 		);
 		expect(sessions.rows).toEqual([]);
-		expect((await consumeTopic(topicOfModule(module), 30)).length).toBe(30);
+		expect((await consumeTopic(topic(), 30)).length).toBe(30);
 	});
 
 	it("moves to another node within seconds when the active node is killed", async () => {
@@ -72,7 +76,7 @@ describe("the relay of a platform node", () => {
 		await relayCaughtUp({ pool });
 
 		expect(takeoverMs).toBeLessThan(3_000);
-		const records = await consumeTopic(topicOfModule(module), 60);
+		const records = await consumeTopic(topic(), 60);
 		for (const versions of versionsByStream(records).values()) expect(versions).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
 	});
 });

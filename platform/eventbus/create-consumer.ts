@@ -4,25 +4,20 @@ import { consumerMetricsOf } from "./consumer-metrics.ts";
 import { EventConsumer, type EventSink } from "./event-consumer.ts";
 
 /**
- * Starts a consumer group on the node's Kafka client, creating its topics and their
- * dead-letter topics first. Group and topics are named as declared, behind events.topicPrefix.
+ * A consumer group on the node's Kafka client, not started yet; starting creates its topics
+ * and their dead-letter topics first. Group and topics are named as declared, behind
+ * events.topicPrefix.
  */
-export async function startEventConsumer(
-	platform: Platform,
-	group: string,
-	declaredTopics: string[],
-	sink: EventSink,
-): Promise<EventConsumer> {
+export function createEventConsumer(platform: Platform, group: string, declaredTopics: string[], sink: EventSink): EventConsumer {
 	const { kafka, eventCatalog, deadLetterProducer, config } = platform.container.awilix.cradle;
 	const prefix = config.events.topicPrefix;
 	const topics = declaredTopics.map((topic) => `${prefix}${topic}`);
-	await ensureTopics(kafka, withDeadLetterTopics(topics), config.events);
-	await deadLetterProducer.connect();
-	const consumer = new EventConsumer({
+	return new EventConsumer({
 		group: `${prefix}${group}`,
 		topics,
 		kafka,
 		producer: deadLetterProducer,
+		ensureTopics: () => ensureTopics(kafka, withDeadLetterTopics(topics), config.events),
 		catalog: eventCatalog,
 		sink,
 		maxAttempts: config.events.projections.maxAttempts,
@@ -30,6 +25,4 @@ export async function startEventConsumer(
 		logger: platform.logger.child({ mod: "consumer", group }),
 		metrics: consumerMetricsOf(platform.metrics.registry),
 	});
-	await consumer.start();
-	return consumer;
 }
