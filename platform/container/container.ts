@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventCatalog, type EventContract } from "../contracts/index.ts";
-import { AppendNotifier, EventStore } from "../eventstore/index.ts";
+import { EventStore } from "../eventstore/index.ts";
 import { type Clock, createKafka, createPgPool, createRedis, systemClock } from "./core-services.ts";
 
 /** What the kernel registers; modules add their own providers next to these. */
@@ -41,14 +41,9 @@ export class PlatformContainer {
 			logger: asValue(logger),
 			clock: asValue(systemClock),
 			eventCatalog: asValue(new EventCatalog(contracts)),
-			eventStore: asFunction((c: CoreCradle) => {
-				const notifier = new AppendNotifier(c.pg);
-				return new EventStore(
-					c.pg,
-					(event) => c.eventCatalog.validate(event.type, event.schemaVersion, event.data),
-					() => notifier.poke(),
-				);
-			}).singleton(),
+			eventStore: asFunction(
+				(c: CoreCradle) => new EventStore(c.pg, (event) => c.eventCatalog.validate(event.type, event.schemaVersion, event.data)),
+			).singleton(),
 			commandRunner: asFunction(
 				(c: CoreCradle) =>
 					new CommandRunner({

@@ -1,4 +1,3 @@
-export { AppendNotifier, EVENTS_CHANNEL } from "./append-notifier.ts";
 export { DuplicateEventError, WrongExpectedVersionError } from "./errors.ts";
 export { type AppendValidator, EventStore } from "./event-store.ts";
 export { checkpointOf } from "./rows.ts";
