@@ -5,13 +5,16 @@ import type { Middleware, Service, ServiceBroker } from "moleculer";
 import { kafkaCheck, OpsServer, postgresCheck, Readiness, redisCheck, transporterCheck } from "../health/index.ts";
 import { migrate } from "../migrate/index.ts";
 import { discoverModules, orderModules, withDependencies } from "../modules/index.ts";
-import { retryUntil } from "../retry/index.ts";
+import { retryUntil, settledWithin } from "../retry/index.ts";
 import { localServiceNames, moduleOfService } from "./module-services.ts";
 import { runPhase } from "./phase.ts";
 import { attachPlatform, type Platform } from "./platform.ts";
 import { startRelay } from "./relay.ts";
 
 const PROVIDERS_FILE = "providers.ts";
+
+/** How long shutdown waits for the relay to flush before going on without it. */
+const KAFKA_STOP_TIMEOUT_MS = 3_000;
 
 /**
  * The bootstrap of DESIGN.md as Moleculer lifecycle hooks: before services start it serves
@@ -79,7 +82,9 @@ export function PlatformMiddleware(platform: Platform): Middleware {
 
 		async stopped() {
 			// Services have stopped (their consumers committed); the relay flushes before the pools close.
-			await platform.relay?.stop();
+			if (platform.relay && !(await settledWithin(platform.relay.stop(), KAFKA_STOP_TIMEOUT_MS))) {
+				log.warn({ timeoutMs: KAFKA_STOP_TIMEOUT_MS }, "relay did not stop in time; its batch in hand will be sent again");
+			}
 			await platform.ops?.close();
 			await platform.container.dispose(log);
 		},

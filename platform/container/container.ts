@@ -7,6 +7,7 @@ import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventCatalog, type EventContract } from "../contracts/index.ts";
 import { EventStore } from "../eventstore/index.ts";
+import { settledWithin } from "../retry/index.ts";
 import { type Clock, createKafka, createPgPool, createRedis, systemClock } from "./core-services.ts";
 
 /** What the kernel registers; modules add their own providers next to these. */
@@ -23,6 +24,9 @@ export type CoreCradle = {
 	/** Sends consumers' dead letters; connected by the first consumer that starts. */
 	deadLetterProducer: Producer;
 };
+
+/** A client whose server does not answer must not hold the whole shutdown. */
+const DISPOSE_TIMEOUT_MS = 2_000;
 
 type Disposer = { name: string; dispose: () => Promise<void> | void };
 
@@ -102,11 +106,10 @@ export class PlatformContainer {
 	/** Disposes every created singleton, newest first; one failure does not stop the others. */
 	async dispose(logger: Logger): Promise<void> {
 		for (const item of this.#created.splice(0).reverse()) {
-			try {
-				await item.dispose();
-			} catch (err) {
-				logger.warn({ err, service: item.name }, "dispose failed");
-			}
+			const work = Promise.resolve().then(() => item.dispose());
+			work.catch((err) => logger.warn({ err, service: item.name }, "dispose failed"));
+			if (!(await settledWithin(work, DISPOSE_TIMEOUT_MS)))
+				logger.warn({ service: item.name, timeoutMs: DISPOSE_TIMEOUT_MS }, "dispose did not finish in time");
 		}
 		await this.awilix.dispose();
 	}

@@ -1,1 +1,2 @@
 export { backoffDelay, retryUntil, sleep } from "./backoff.ts";
+export { settledWithin } from "./within.ts";
