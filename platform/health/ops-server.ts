@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
+import { drainHttpServer } from "../http/drain.ts";
 import type { Readiness } from "./readiness.ts";
 
 /** The node's operations endpoints, on a port of their own: /healthz, /readyz, /metrics. */
@@ -34,9 +35,10 @@ export class OpsServer {
 	}
 
 	async close(): Promise<void> {
-		if (!this.#server.listening) return;
-		// close() drops idle keep-alive sockets itself and waits for requests in flight.
-		await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+		// close() drops the sockets idle at that moment only; a probe's keep-alive socket that
+		// goes idle afterwards would hold the server open for its keep-alive timeout, past the
+		// shutdown deadline. The drain keeps sweeping idle sockets until none is left.
+		await drainHttpServer(this.#server, 0);
 	}
 }
 
