@@ -9,8 +9,12 @@ export type AppendValidator = (event: NewEvent) => void;
 
 const UNIQUE_VIOLATION = "23505";
 
-/** An "any" append that collides with a concurrent one just takes the next version; this bounds how often. */
-const ANY_VERSION_ATTEMPTS = 5;
+/**
+ * An "any" append that collides with a concurrent one just takes the next version. Each
+ * round at least one of the colliding appends wins, so n concurrent appends need up to n
+ * rounds; this bounds a pathological case, not ordinary contention.
+ */
+const ANY_VERSION_ATTEMPTS = 100;
 
 /**
  * The whole append is one statement: the expected-version check, the new versions and the
