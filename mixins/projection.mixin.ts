@@ -1,7 +1,7 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import { NotFoundError } from "../platform/errors/index.ts";
-import { ConsumerSet, createEventConsumer } from "../platform/eventbus/index.ts";
+import { ConsumerSet, createEventConsumer, kafkaNames } from "../platform/eventbus/index.ts";
 import {
 	groupOf,
 	type Projection,
@@ -38,8 +38,9 @@ export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchem
 		actions: {
 			projections: {
 				handler(this: { broker: Parameters<typeof platformOf>[0] }) {
-					const { pg, kafka } = platformOf(this.broker).container.awilix.cradle;
-					return Promise.all(projections.map((p) => projectionStatus(p, pg, kafka)));
+					const { pg, kafka, config } = platformOf(this.broker).container.awilix.cradle;
+					const namesOf = (p: Projection) => kafkaNames(config.events.topicPrefix, groupOf(p), p.topics);
+					return Promise.all(projections.map((p) => projectionStatus(p, namesOf(p), pg, kafka)));
 				},
 			},
 			rebuildProjection: {

@@ -2,6 +2,7 @@ import type { Platform } from "../bootstrap/index.ts";
 import { ensureTopics, withDeadLetterTopics } from "../relay/index.ts";
 import { consumerMetricsOf } from "./consumer-metrics.ts";
 import { EventConsumer, type EventSink } from "./event-consumer.ts";
+import { kafkaNames } from "./kafka-names.ts";
 
 /**
  * A consumer group on the node's Kafka client, not started yet; starting creates its topics
@@ -10,10 +11,10 @@ import { EventConsumer, type EventSink } from "./event-consumer.ts";
  */
 export function createEventConsumer(platform: Platform, group: string, declaredTopics: string[], sink: EventSink): EventConsumer {
 	const { kafka, eventCatalog, deadLetterProducer, config } = platform.container.awilix.cradle;
-	const prefix = config.events.topicPrefix;
-	const topics = declaredTopics.map((topic) => `${prefix}${topic}`);
+	const names = kafkaNames(config.events.topicPrefix, group, declaredTopics);
+	const { topics } = names;
 	return new EventConsumer({
-		group: `${prefix}${group}`,
+		group: names.group,
 		topics,
 		kafka,
 		producer: deadLetterProducer,
@@ -22,7 +23,7 @@ export function createEventConsumer(platform: Platform, group: string, declaredT
 		sink,
 		maxAttempts: config.events.projections.maxAttempts,
 		retryBaseMs: config.events.projections.retryBaseMs,
-		logger: platform.logger.child({ mod: "consumer", group }),
+		logger: platform.logger.child({ mod: "consumer", group: names.group }),
 		metrics: consumerMetricsOf(platform.metrics.registry),
 	});
 }

@@ -27,6 +27,7 @@ export type EventConsumerOptions = {
 	sink: EventSink;
 	maxAttempts: number;
 	retryBaseMs: number;
+	/** Bound to the group, which every line then names. */
 	logger: Logger;
 	metrics: ConsumerMetrics;
 };
@@ -85,7 +86,7 @@ export class EventConsumer {
 				await this.#options.sink.applyBatch(events);
 				metrics.events.inc({ group, outcome: "applied" }, events.length);
 			} catch (err) {
-				this.#options.logger.warn({ err, group, count: events.length }, "batch failed; applying its events one by one");
+				this.#options.logger.warn({ err, count: events.length }, "batch failed; applying its events one by one");
 				for (const { event, message } of decoded) {
 					if (!isRunning() || isStale()) return;
 					await this.#applyWithRetries(batch.topic, batch.partition, event, message);
@@ -107,10 +108,7 @@ export class EventConsumer {
 		try {
 			envelope = fromKafkaMessage(message);
 			if (!this.#options.catalog.has(envelope.type)) {
-				this.#options.logger.warn(
-					{ group: this.#options.group, type: envelope.type, topic, offset: message.offset },
-					"skipping event of unknown type",
-				);
+				this.#options.logger.warn({ type: envelope.type, topic, offset: message.offset }, "skipping event of unknown type");
 				this.#options.metrics.events.inc({ group: this.#options.group, outcome: "unknown_type" });
 				return undefined;
 			}
@@ -149,7 +147,7 @@ export class EventConsumer {
 		attempts: number,
 	) {
 		const { group, producer, sink, logger, metrics } = this.#options;
-		logger.error({ err: error, group, topic, partition, offset: message.offset, eventId: event?.id, attempts }, "event dead-lettered");
+		logger.error({ err: error, topic, partition, offset: message.offset, eventId: event?.id, attempts }, "event dead-lettered");
 		await producer.send({
 			topic: deadLetterTopicOf(topic),
 			messages: [

@@ -2,5 +2,6 @@ export { consumerMetricsOf } from "./consumer-metrics.ts";
 export { ConsumerSet } from "./consumer-set.ts";
 export { createEventConsumer } from "./create-consumer.ts";
 export { EventConsumer, type EventSink } from "./event-consumer.ts";
+export { type KafkaNames, kafkaNames } from "./kafka-names.ts";
 export { type EventEnvelope, fromKafkaMessage, toKafkaMessage } from "./kafka-record.ts";
 export { defineSubscriber, type Subscriber, type SubscriberContext, type SubscriberHandler, subscriberSink } from "./subscriber.ts";

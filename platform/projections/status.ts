@@ -1,6 +1,7 @@
 import type { Kafka } from "kafkajs";
 import type pg from "pg";
-import { groupOf, type Projection } from "./projection.ts";
+import type { KafkaNames } from "../eventbus/index.ts";
+import type { Projection } from "./projection.ts";
 
 export type ProjectionStatus = {
 	name: string;
@@ -9,8 +10,9 @@ export type ProjectionStatus = {
 	position: number;
 	/** Events stored beyond that position (an upper bound: some may be of other modules). */
 	lagPositions: number;
-	/** Records not yet consumed, per topic and partition. */
-	lagMessages: { topic: string; partition: number; lag: number }[];
+	/** Records not yet consumed, per topic and partition; null when Kafka could not say (see kafkaError). */
+	lagMessages: { topic: string; partition: number; lag: number }[] | null;
+	kafkaError: string | null;
 	applied: number;
 	deadLettered: number;
 	parked: number;
@@ -20,8 +22,16 @@ export type ProjectionStatus = {
 
 type ProgressRow = { last_position: string; applied: string; dead_lettered: string; last_error: string | null; updated_at: Date };
 
-/** Where a projection stands: in the event store, on Kafka, and in errors. */
-export async function projectionStatus(projection: Projection, pool: pg.Pool, kafka: Kafka): Promise<ProjectionStatus> {
+/**
+ * Where a projection stands: in the event store, on Kafka (under the names its consumer group
+ * uses), and in errors. Kafka being away or a topic not created yet leaves the store's side
+ * of the answer intact.
+ */
+export async function projectionStatus(projection: Projection, names: KafkaNames, pool: pg.Pool, kafka: Kafka): Promise<ProjectionStatus> {
+	const lag = kafkaLag(kafka, names).then(
+		(lagMessages) => ({ lagMessages, kafkaError: null }),
+		(err: Error) => ({ lagMessages: null, kafkaError: err.message }),
+	);
 	const [progress, head, parked] = await Promise.all([
 		pool.query<ProgressRow>(
 			"SELECT last_position, applied, dead_lettered, last_error, updated_at FROM projection_progress WHERE projection = $1",
@@ -34,10 +44,10 @@ export async function projectionStatus(projection: Projection, pool: pg.Pool, ka
 	const position = Number(row?.last_position ?? 0);
 	return {
 		name: projection.name,
-		group: groupOf(projection),
+		group: names.group,
 		position,
 		lagPositions: Math.max(0, Number(head.rows[0]?.head ?? 0) - position),
-		lagMessages: await kafkaLag(kafka, groupOf(projection), projection.topics),
+		...(await lag),
 		applied: Number(row?.applied ?? 0),
 		deadLettered: Number(row?.dead_lettered ?? 0),
 		parked: parked.rows[0]?.n ?? 0,
@@ -46,12 +56,14 @@ export async function projectionStatus(projection: Projection, pool: pg.Pool, ka
 	};
 }
 
-async function kafkaLag(kafka: Kafka, groupId: string, topics: string[]): Promise<ProjectionStatus["lagMessages"]> {
+type PartitionLag = NonNullable<ProjectionStatus["lagMessages"]>[number];
+
+async function kafkaLag(kafka: Kafka, { group, topics }: KafkaNames): Promise<PartitionLag[]> {
 	const admin = kafka.admin();
 	await admin.connect();
 	try {
-		const committed = await admin.fetchOffsets({ groupId, topics });
-		const lag: ProjectionStatus["lagMessages"] = [];
+		const committed = await admin.fetchOffsets({ groupId: group, topics });
+		const lag: PartitionLag[] = [];
 		for (const { topic, partitions } of committed) {
 			const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]));
 			for (const p of partitions) {

@@ -9,7 +9,14 @@ import { createTestDatabase, type TestDatabase } from "../../support/database.ts
 import { eventually } from "../../support/eventually.ts";
 import { requireServers, SERVERS } from "../../support/servers.ts";
 
-type Status = { name: string; deadLettered: number; parked: number; lastError: string | null };
+type Status = {
+	name: string;
+	deadLettered: number;
+	parked: number;
+	lastError: string | null;
+	lagMessages: { topic: string; partition: number; lag: number }[] | null;
+	kafkaError: string | null;
+};
 
 describe("a failing or poisoned event is dead-lettered and the projection goes on", () => {
 	let db: TestDatabase;
@@ -46,7 +53,10 @@ describe("a failing or poisoned event is dead-lettered and the projection goes o
 	it("retries, parks the failing event on <topic>.dlq with the error, group and attempts, and applies the rest", async () => {
 		for (const amount of [5, 13, 7]) await broker.call("ledger.deposit", { accountId: "acc", amount, currency: "EUR" });
 		await eventually("deposits 5 and 7 applied", async () => ((await lines()).join() === "5,7" ? true : undefined));
-		expect(await status()).toMatchObject({ deadLettered: 1, parked: 1, lastError: "unlucky amount 13" });
+		const parked = await status();
+		expect(parked).toMatchObject({ deadLettered: 1, parked: 1, lastError: "unlucky amount 13", kafkaError: null });
+		// Lag is read under the prefixed names the group consumes with.
+		expect(parked.lagMessages).toEqual([{ topic: `${prefix}ledger.events`, partition: 0, lag: expect.any(Number) }]);
 
 		const headers = await firstDeadLetter(kafka, `${prefix}ledger.events.dlq`);
 		expect(headers).toMatchObject({

@@ -49,6 +49,11 @@ describe("ledger through Kafka: relay, projections and the transfer process", ()
 			await call("ledger.openAccount", { accountId, owner, currency });
 		}
 		await call("ledger.deposit", { accountId: "alice", amount: 10_000, currency: "EUR" });
+		// The consumer groups join in the background; read-your-writes is about a running projection.
+		await eventually("the accounts projection to run", async () => {
+			const alice = await call<{ balance: number }>("ledger.getAccount", { accountId: "alice" }).catch(() => undefined);
+			return alice?.balance === 10_000 ? true : undefined;
+		});
 	}, 60_000);
 	afterAll(async () => {
 		await broker?.stop();
