@@ -31,7 +31,9 @@ export function createKafka(config: Config, logger: Logger): Kafka {
 	return new Kafka({
 		clientId: config.kafka.clientId,
 		brokers: config.kafka.brokers,
-		logLevel: logLevel.NOTHING,
+		// kafkajs reports routine rebalances and reconnects as errors; its lines go to debug, and
+		// what matters (a crashed group, a failed publish) is logged by the platform itself.
+		logLevel: logger.isLevelEnabled("debug") ? logLevel.INFO : logLevel.NOTHING,
 		retry: { retries: 3 },
 		logCreator: () => (entry) => logger.debug({ kafka: entry.log }, entry.namespace),
 	});

@@ -45,14 +45,22 @@ export class ConsumerSet {
 	async #startWithRetries(consumer: EventConsumer): Promise<void> {
 		for (let attempt = 1; !this.#stopping; attempt++) {
 			try {
-				await consumer.start();
+				await consumer.start((error) => this.#restart(consumer, error));
 				this.#logger.info({ group: consumer.group }, "consumer group started");
 				return;
 			} catch (err) {
 				if (this.#stopping) return;
 				this.#logger.warn({ err, group: consumer.group, attempt }, "consumer group failed to start; retrying");
+				await consumer.stop().catch(() => undefined);
 				await sleep(backoffDelay(attempt, 500, 2_000));
 			}
 		}
+	}
+
+	/** A group kafkajs gave up on (a crash it deems final, e.g. after Kafka itself restarted) starts over. */
+	#restart(consumer: EventConsumer, error: Error): void {
+		if (this.#stopping) return;
+		this.#logger.error({ err: error, group: consumer.group }, "consumer group stopped on an error; starting it again");
+		this.#starting = this.#starting.then(() => this.#startWithRetries(consumer));
 	}
 }

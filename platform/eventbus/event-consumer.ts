@@ -42,35 +42,45 @@ class PoisonRecord extends Error {}
  */
 export class EventConsumer {
 	readonly #options: EventConsumerOptions;
-	readonly #consumer: Consumer;
+	#consumer: Consumer | undefined;
 
 	constructor(options: EventConsumerOptions) {
 		this.#options = options;
-		this.#consumer = options.kafka.consumer({
-			groupId: options.group,
-			allowAutoTopicCreation: false,
-			// A fetch waits at most this long for records; stopping waits for the fetch in hand,
-			// so kafkajs's 5 s default would hold every shutdown for 5 s.
-			maxWaitTimeInMs: 500,
-		});
 	}
 
 	get group(): string {
 		return this.#options.group;
 	}
 
-	/** Joins the group and starts consuming; `stop()` at any point (even while joining) ends it. */
-	async start(): Promise<void> {
+	/**
+	 * Joins the group and starts consuming; `stop()` at any point (even while joining) ends it.
+	 * kafkajs restarts a group that crashes on a retriable error by itself; `onGaveUp` hears of
+	 * one it will not restart (its client is already disconnected), so the caller can start
+	 * the group afresh.
+	 */
+	async start(onGaveUp: (error: Error) => void): Promise<void> {
+		const consumer = this.#options.kafka.consumer({
+			groupId: this.#options.group,
+			allowAutoTopicCreation: false,
+			// A fetch waits at most this long for records; stopping waits for the fetch in hand,
+			// so kafkajs's 5 s default would hold every shutdown for 5 s.
+			maxWaitTimeInMs: 500,
+		});
+		this.#consumer = consumer;
+		consumer.on(consumer.events.CRASH, ({ payload }) => {
+			this.#options.logger.warn({ err: payload.error, restart: payload.restart }, "consumer group crashed");
+			if (!payload.restart) onGaveUp(payload.error);
+		});
 		await this.#options.ensureTopics();
 		await this.#options.producer.connect();
-		await this.#consumer.connect();
-		await this.#consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
-		await this.#consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (payload) => this.#eachBatch(payload) });
+		await consumer.connect();
+		await consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
+		await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (payload) => this.#eachBatch(payload) });
 	}
 
 	/** Finishes the batch in hand, commits its offsets and leaves the group. */
 	async stop(): Promise<void> {
-		await this.#consumer.disconnect();
+		await this.#consumer?.disconnect();
 	}
 
 	async #eachBatch({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload): Promise<void> {
