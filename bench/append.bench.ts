@@ -1,6 +1,6 @@
 import { ACCOUNTS, depositOf, openAccounts, streamOf } from "./ledger-accounts.ts";
 import { closedLoop, type Throughput } from "./load.ts";
-import { type EventsTable, PlainInserts } from "./peers/plain-inserts.ts";
+import { PlainInserts } from "./peers/plain-inserts.ts";
 import { startPlatformNode } from "./platform-node.ts";
 import { median } from "./support.ts";
 
@@ -26,7 +26,6 @@ const row = (path: string, runs: Throughput[]) => ({
  * Append throughput: single-event commands (`ledger.deposit`) through an in-process platform
  * broker beside plain INSERTs of the same rows into an identical events table, with the same
  * concurrency and pool size, alternating rounds. The relay is off: this is the append path.
- * A third row inserts into the table without its NOTIFY trigger, for what the trigger costs.
  */
 export async function appendBench() {
 	const node = await startPlatformNode("append", ["services/ledger/ledger.service.ts"], { PLATFORM_EVENTS__RELAY__ENABLED: "false" });
@@ -34,31 +33,27 @@ export async function appendBench() {
 	const peer = await PlainInserts.create(poolMax);
 	try {
 		await openAccounts(node.broker);
-		const tables: EventsTable[] = ["events", "events_untriggered"];
-		for (const table of tables) {
-			for (const accountId of ACCOUNTS) {
-				await peer.insert(table, streamOf(accountId), "ledger.AccountOpened", { accountId, owner: "Bench", currency: "EUR" });
-			}
+		for (const accountId of ACCOUNTS) {
+			await peer.insert(streamOf(accountId), "ledger.AccountOpened", { accountId, owner: "Bench", currency: "EUR" });
 		}
 		const command = (w: number, i: number) => node.broker.call("ledger.deposit", depositOf(accountOf(w, i)));
-		const insert = (table: EventsTable) => (w: number, i: number) => {
+		const insert = (w: number, i: number) => {
 			const accountId = accountOf(w, i);
-			return peer.insert(table, streamOf(accountId), "ledger.MoneyDeposited", depositOf(accountId));
+			return peer.insert(streamOf(accountId), "ledger.MoneyDeposited", depositOf(accountId));
 		};
-		const paths = [command, insert("events"), insert("events_untriggered")];
+		const paths = [command, insert];
 		for (const path of paths) await closedLoop(CONCURRENCY, WARMUP_MS, path);
 		const runs: Throughput[][] = paths.map(() => []);
 		for (let round = 0; round < ROUNDS; round++) {
 			for (const [p, path] of paths.entries()) runs[p]?.push(await closedLoop(CONCURRENCY, ROUND_MS, path));
 		}
-		const [commands = [], inserts = [], untriggered = []] = runs;
+		const [commands = [], inserts = []] = runs;
 		const ratio = median(commands.map((r) => r.perSecond)) / median(inserts.map((r) => r.perSecond));
 		return {
 			name: "append",
 			rows: [
 				row(`ledger.deposit via broker (concurrency ${CONCURRENCY}, relay off)`, commands),
 				row(`plain INSERT into events (concurrency ${CONCURRENCY}, pg pool of ${poolMax})`, inserts),
-				row("plain INSERT, same table without the NOTIFY trigger (for reference)", untriggered),
 			],
 			ratios: { commandsVsInserts: +ratio.toFixed(2) },
 			targets: { commandsVsInsertsAtLeast: TARGET },

@@ -5,21 +5,18 @@ import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database.ts";
 import { ROOT } from "../support.ts";
 
-/** The events table exactly as the platform creates it (with its NOTIFY trigger). */
-const EVENT_STORE_SQL = readFileSync(join(ROOT, "migrations", "platform", "001_event_store.sql"), "utf8");
+/** The events table exactly as the platform's migrations leave it. */
+const EVENT_STORE_SQL = ["001_event_store.sql", "004_notify_after_commit.sql"]
+	.map((file) => readFileSync(join(ROOT, "migrations", "platform", file), "utf8"))
+	.join("\n");
 
-/** The same table without the trigger: what the NOTIFY of every append costs. */
-const UNTRIGGERED_SQL = "CREATE TABLE events_untriggered (LIKE events INCLUDING ALL)";
-
-export type EventsTable = "events" | "events_untriggered";
-
-const insertInto = (table: EventsTable) => `INSERT INTO ${table} (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+const INSERT_SQL = `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
 VALUES ($1, $2, $3, $4, $5, $6, $7)`;
 
 /**
  * The append benchmark's peer: one parameterised INSERT per event into an identical events
  * table on a fresh database, the version counted in memory instead of checked by the
- * database; and the same into a copy of the table without its NOTIFY trigger.
+ * database.
  */
 export class PlainInserts {
 	readonly #db: TestDatabase;
@@ -34,17 +31,15 @@ export class PlainInserts {
 	static async create(poolMax: number): Promise<PlainInserts> {
 		const peer = new PlainInserts(await createTestDatabase("bench_inserts"), poolMax);
 		await peer.#pool.query(EVENT_STORE_SQL);
-		await peer.#pool.query(UNTRIGGERED_SQL);
 		return peer;
 	}
 
-	/** Inserts the next event of `streamId` into `table`, with the metadata a command through the broker records. */
-	async insert(table: EventsTable, streamId: string, type: string, data: unknown): Promise<void> {
-		const key = `${table}/${streamId}`;
-		const version = (this.#versions.get(key) ?? 0) + 1;
-		this.#versions.set(key, version);
+	/** Inserts the next event of `streamId`, with the metadata a command through the broker records. */
+	async insert(streamId: string, type: string, data: unknown): Promise<void> {
+		const version = (this.#versions.get(streamId) ?? 0) + 1;
+		this.#versions.set(streamId, version);
 		const metadata = { correlationId: randomUUID(), causationId: randomUUID() };
-		await this.#pool.query(insertInto(table), [streamId, version, randomUUID(), type, 1, JSON.stringify(data), JSON.stringify(metadata)]);
+		await this.#pool.query(INSERT_SQL, [streamId, version, randomUUID(), type, 1, JSON.stringify(data), JSON.stringify(metadata)]);
 	}
 
 	async close(): Promise<void> {

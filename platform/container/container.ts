@@ -6,7 +6,7 @@ import type { Logger } from "pino";
 import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventCatalog, type EventContract } from "../contracts/index.ts";
-import { EventStore } from "../eventstore/index.ts";
+import { AppendNotifier, EventStore } from "../eventstore/index.ts";
 import { settledWithin } from "../retry/index.ts";
 import { type Clock, createKafka, createPgPool, createRedis, systemClock } from "./core-services.ts";
 
@@ -45,9 +45,14 @@ export class PlatformContainer {
 			logger: asValue(logger),
 			clock: asValue(systemClock),
 			eventCatalog: asValue(new EventCatalog(contracts)),
-			eventStore: asFunction(
-				(c: CoreCradle) => new EventStore(c.pg, (event) => c.eventCatalog.validate(event.type, event.schemaVersion, event.data)),
-			).singleton(),
+			eventStore: asFunction((c: CoreCradle) => {
+				const notifier = new AppendNotifier(c.pg);
+				return new EventStore(
+					c.pg,
+					(event) => c.eventCatalog.validate(event.type, event.schemaVersion, event.data),
+					() => notifier.poke(),
+				);
+			}).singleton(),
 			commandRunner: asFunction(
 				(c: CoreCradle) =>
 					new CommandRunner({

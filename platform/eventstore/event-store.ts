@@ -52,10 +52,13 @@ type AppendRow = { global_position: string; stream_version: number; transaction_
 export class EventStore {
 	readonly #pg: pg.Pool;
 	readonly #validate: AppendValidator;
+	readonly #appended: () => void;
 
-	constructor(pool: pg.Pool, validate: AppendValidator = () => undefined) {
+	/** `appended` runs after every committed append (the node wakes the relay with it). */
+	constructor(pool: pg.Pool, validate: AppendValidator = () => undefined, appended: () => void = () => undefined) {
 		this.#pg = pool;
 		this.#validate = validate;
+		this.#appended = appended;
 	}
 
 	/** Appends `events` to `streamId` atomically if the stream is where `expected` says. */
@@ -65,7 +68,9 @@ export class EventStore {
 		const ids = events.map((e) => e.id ?? randomUUID());
 		for (let attempt = 1; ; attempt++) {
 			try {
-				return await this.#appendOnce(streamId, events, ids, expected);
+				const result = await this.#appendOnce(streamId, events, ids, expected);
+				this.#appended();
+				return result;
 			} catch (err) {
 				const retry = expected === "any" && err instanceof WrongExpectedVersionError && attempt < ANY_VERSION_ATTEMPTS;
 				if (!retry) throw err;

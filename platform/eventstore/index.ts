@@ -1,3 +1,4 @@
+export { AppendNotifier, EVENTS_CHANNEL } from "./append-notifier.ts";
 export { DuplicateEventError, WrongExpectedVersionError } from "./errors.ts";
 export { type AppendValidator, EventStore } from "./event-store.ts";
 export { checkpointOf } from "./rows.ts";

@@ -3,7 +3,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { Config } from "../config/index.ts";
-import { type Checkpoint, type EventStore, START } from "../eventstore/index.ts";
+import { type Checkpoint, EVENTS_CHANNEL, type EventStore, START } from "../eventstore/index.ts";
 import { backoffDelay } from "../retry/index.ts";
 import { relayBatch } from "./batch.ts";
 import { readCheckpoint, saveCheckpoint } from "./checkpoint.ts";
@@ -11,9 +11,6 @@ import { Leadership } from "./leadership.ts";
 import { Publisher } from "./publisher.ts";
 import { createRelayMetrics, type RelayMetrics } from "./relay-metrics.ts";
 import { pause, Wakeup } from "./wakeup.ts";
-
-/** The channel the events table's trigger notifies once per inserting statement. */
-const CHANNEL = "platform_events";
 
 /** Backoff after a failed batch: from a blip to a broker restart, without hammering either. */
 const RETRY_BASE_MS = 200;
@@ -110,10 +107,10 @@ export class Relay {
 		this.#metrics.active.set(1);
 		client.on("notification", onNotify);
 		try {
-			await client.query(`LISTEN ${CHANNEL}`);
+			await client.query(`LISTEN ${EVENTS_CHANNEL}`);
 			this.#checkpoint = await readCheckpoint(client);
 			await this.#relayWhileLeading(publisher);
-			if (this.#leadership.held) await client.query(`UNLISTEN ${CHANNEL}`);
+			if (this.#leadership.held) await client.query(`UNLISTEN ${EVENTS_CHANNEL}`);
 		} finally {
 			this.#metrics.active.set(0);
 			client.off("notification", onNotify);
