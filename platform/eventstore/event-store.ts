@@ -21,30 +21,57 @@ const ANY_VERSION_ATTEMPTS = 100;
  * rows, so the events of one command land together or not at all, with a single round trip.
  * A concurrent append to the same stream loses on the (stream_id, stream_version) key.
  */
-const APPEND_SQL = (condition: string) => `
+const APPEND_SQL = (rows: string, condition: string) => `
 WITH head AS (SELECT COALESCE(MAX(stream_version), 0) AS version FROM events WHERE stream_id = $1)
 INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
 SELECT $1, head.version + e.ord, e.id, e.type, e.schema_version, e.data, e.metadata
-FROM head, unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
-  WITH ORDINALITY AS e(id, type, schema_version, data, metadata, ord)
+FROM head, ${rows}
 WHERE ${condition}
 RETURNING global_position, stream_version, transaction_id::text AS transaction_id`;
 
-const APPEND_ANY = APPEND_SQL("true");
-const APPEND_NO_STREAM = APPEND_SQL("head.version = 0");
-const APPEND_EXACT = APPEND_SQL("head.version = $7");
+/** The new rows, from arrays ($2..$6, one element per event) or, for one event, from scalars. */
+const MANY_ROWS =
+	"unnest($2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS e(id, type, schema_version, data, metadata, ord)";
+const ONE_ROW = "(VALUES ($2::uuid, $3::text, $4::int, $5::jsonb, $6::jsonb, 1)) AS e(id, type, schema_version, data, metadata, ord)";
+
+const CONDITIONS = { any: "true", "no-stream": "head.version = 0", exact: "head.version = $7" } as const;
+type Condition = keyof typeof CONDITIONS;
+
+/**
+ * Named, so each pooled connection parses and plans them once: on a one-row append, parsing
+ * and planning cost about as much as the insert itself. (Behind PgBouncer this needs its
+ * protocol-level prepared statements, 1.21 or later.)
+ */
+const statementsOf = (rows: string, shape: string) =>
+	Object.fromEntries(
+		(Object.keys(CONDITIONS) as Condition[]).map((c) => [
+			c,
+			{ name: `eventstore.append.${shape}.${c}`, text: APPEND_SQL(rows, CONDITIONS[c]) },
+		]),
+	) as Record<Condition, { name: string; text: string }>;
+/** Most commands append one event; a one-row VALUES saves the arrays' encoding and unnesting. */
+const APPEND_ONE = statementsOf(ONE_ROW, "one");
+const APPEND_MANY = statementsOf(MANY_ROWS, "many");
 
 /**
  * Events beyond the checkpoint in commit order, stopping below the oldest transaction still
  * in flight: every transaction under pg_snapshot_xmin has ended, so nothing can appear later
  * before what this returns.
  */
-const READ_ALL_SQL = `
+const READ_ALL = {
+	name: "eventstore.read-all",
+	text: `
 SELECT ${EVENT_COLUMNS} FROM events
 WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
 ORDER BY transaction_id, global_position
-LIMIT $3`;
+LIMIT $3`,
+};
+
+const READ_STREAM = {
+	name: "eventstore.read-stream",
+	text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+};
 
 type AppendRow = { global_position: string; stream_version: number; transaction_id: string };
 
@@ -79,19 +106,21 @@ export class EventStore {
 	}
 
 	async #appendOnce(streamId: string, events: readonly NewEvent[], ids: string[], expected: ExpectedVersion): Promise<AppendResult> {
+		const column = <T>(pick: (e: NewEvent, i: number) => T) => (events.length === 1 ? pick(events[0] as NewEvent, 0) : events.map(pick));
 		const params: unknown[] = [
 			streamId,
-			ids,
-			events.map((e) => e.type),
-			events.map((e) => e.schemaVersion),
-			events.map((e) => JSON.stringify(e.data)),
-			events.map((e) => JSON.stringify(e.metadata ?? {})),
+			column((_, i) => ids[i]),
+			column((e) => e.type),
+			column((e) => e.schemaVersion),
+			column((e) => JSON.stringify(e.data)),
+			column((e) => JSON.stringify(e.metadata ?? {})),
 		];
-		const sql = expected === "any" ? APPEND_ANY : expected === "no-stream" ? APPEND_NO_STREAM : APPEND_EXACT;
+		const condition: Condition = typeof expected === "number" ? "exact" : expected;
 		if (typeof expected === "number") params.push(expected);
+		const statement = (events.length === 1 ? APPEND_ONE : APPEND_MANY)[condition];
 		let rows: AppendRow[];
 		try {
-			rows = (await this.#pg.query<AppendRow>(sql, params)).rows;
+			rows = (await this.#pg.query<AppendRow>({ ...statement, values: params })).rows;
 		} catch (err) {
 			throw await this.#conflictOrSame(err, streamId, expected, ids);
 		}
@@ -102,16 +131,13 @@ export class EventStore {
 
 	/** The stream's events from `fromVersion` on, in version order. */
 	async readStream(streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
-		const { rows } = await this.#pg.query<EventRow>(
-			`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
-			[streamId, fromVersion],
-		);
+		const { rows } = await this.#pg.query<EventRow>({ ...READ_STREAM, values: [streamId, fromVersion] });
 		return rows.map(toRecordedEvent);
 	}
 
 	/** Up to `limit` committed events after `after` in commit order; never skips a late commit. */
 	async readAll(after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
-		const { rows } = await this.#pg.query<EventRow>(READ_ALL_SQL, [after.transactionId, after.position, limit]);
+		const { rows } = await this.#pg.query<EventRow>({ ...READ_ALL, values: [after.transactionId, after.position, limit] });
 		return rows.map(toRecordedEvent);
 	}
 
