@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every benchmark with its peer side by side and prints the figures
  * (also written to bench/results/latest.json). Needs the infrastructure up (npm run infra:up).
+ * `npm run bench -- append latency` runs only the named ones.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,13 +15,18 @@ type Result = { name: string; rows?: object[]; ratios?: object; targets?: object
 
 // One after the other: each pair shares the machine only with itself. A benchmark that
 // fails is recorded as such and the others still run.
+const benches = [startupBench, appendBench, pipelineBench, latencyBench];
+const nameOf = (bench: (typeof benches)[number]) => bench.name.replace(/Bench$/, "");
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !benches.some((bench) => nameOf(bench) === name));
+if (unknown.length > 0) throw new Error(`no benchmark ${unknown.join(", ")}; there are ${benches.map(nameOf).join(", ")}`);
 const results: Result[] = [];
-for (const bench of [startupBench, appendBench, pipelineBench, latencyBench]) {
+for (const bench of benches.filter((b) => wanted.length === 0 || wanted.includes(nameOf(b)))) {
 	const started = performance.now();
 	try {
 		results.push(await bench());
 	} catch (err) {
-		results.push({ name: bench.name.replace(/Bench$/, ""), met: false, error: (err as Error).stack ?? String(err) });
+		results.push({ name: nameOf(bench), met: false, error: (err as Error).stack ?? String(err) });
 		process.exitCode = 1;
 	}
 	console.log(`${bench.name}: ${Math.round((performance.now() - started) / 1000)} s`);
