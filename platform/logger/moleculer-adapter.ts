@@ -15,12 +15,17 @@ export function moleculerLoggerOptions(root: Logger, level: Level) {
 			level,
 			createLogger: (moduleLevel: Level, bindings: Record<string, unknown>) => {
 				const child = root.child(bindings, { level: moduleLevel });
-				const log = Object.fromEntries(LEVELS.map((lvl) => [lvl, (...args: unknown[]) => write(child, lvl, args)]));
+				// Moleculer logs on hot paths at levels that are usually off: those cost nothing.
+				const log = Object.fromEntries(
+					LEVELS.map((lvl) => [lvl, child.isLevelEnabled(lvl) ? (...args: unknown[]) => write(child, lvl, args) : noop]),
+				);
 				return log;
 			},
 		},
 	};
 }
+
+const noop = () => undefined;
 
 function write(logger: Logger, level: Level, args: unknown[]): void {
 	const words: string[] = [];
