@@ -75,6 +75,18 @@ export const configSchema = z.strictObject({
 					retryBaseMs: durationMs.default(100),
 					/** How long a query waits for its read model to reach a position before 503. */
 					readYourWritesTimeoutMs: durationMs.default(2_000),
+					/**
+					 * How often a consumer group commits its offsets (also when it stops or rebalances).
+					 * What was applied but not committed is delivered again after a crash, and the
+					 * inbox makes that harmless; committing after every batch would cost a round trip
+					 * to the group coordinator per partition batch.
+					 */
+					commitIntervalMs: durationMs.default(1_000),
+					/**
+					 * Partition batches a consumer group applies at once. A stream's events share a
+					 * partition, so its order holds; each batch in flight holds a pooled connection.
+					 */
+					partitionsConcurrently: z.number().int().min(1).default(3),
 				})
 				.prefault({}),
 		})

@@ -23,6 +23,8 @@ export function createEventConsumer(platform: Platform, group: string, declaredT
 		sink,
 		maxAttempts: config.events.projections.maxAttempts,
 		retryBaseMs: config.events.projections.retryBaseMs,
+		commitIntervalMs: config.events.projections.commitIntervalMs,
+		partitionsConcurrently: config.events.projections.partitionsConcurrently,
 		logger: platform.logger.child({ mod: "consumer", group: names.group }),
 		metrics: consumerMetricsOf(platform.metrics.registry),
 	});

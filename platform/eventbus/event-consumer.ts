@@ -27,6 +27,10 @@ export type EventConsumerOptions = {
 	sink: EventSink;
 	maxAttempts: number;
 	retryBaseMs: number;
+	/** Offsets are committed at most this often (and when the group stops or rebalances). */
+	commitIntervalMs: number;
+	/** Partition batches applied at once; one partition's batches stay in order. */
+	partitionsConcurrently: number;
 	/** Bound to the group, which every line then names. */
 	logger: Logger;
 	metrics: ConsumerMetrics;
@@ -75,7 +79,15 @@ export class EventConsumer {
 		await this.#options.producer.connect();
 		await consumer.connect();
 		await consumer.subscribe({ topics: this.#options.topics, fromBeginning: true });
-		await consumer.run({ eachBatchAutoResolve: false, autoCommit: true, eachBatch: (payload) => this.#eachBatch(payload) });
+		await consumer.run({
+			eachBatchAutoResolve: false,
+			autoCommit: true,
+			// kafkajs as patched (patches/kafkajs+2.2.4.patch) commits on this interval instead of
+			// after every batch, each of which waits on the group coordinator.
+			autoCommitInterval: this.#options.commitIntervalMs,
+			partitionsConsumedConcurrently: this.#options.partitionsConcurrently,
+			eachBatch: (payload) => this.#eachBatch(payload),
+		});
 	}
 
 	/** Finishes the batch in hand, commits its offsets and leaves the group. */
