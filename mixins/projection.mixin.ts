@@ -71,7 +71,7 @@ export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchem
 			/** Resolves once projection `name` has applied the event at `position`; 503 after the configured wait. */
 			waitForProjection(name: string, position: number): Promise<void> {
 				const { pg, eventStore, config } = platformOf(this.broker).container.awilix.cradle;
-				return waitForPosition(pg, eventStore, byName(name).name, position, config.events.projections.readYourWritesTimeoutMs);
+				return waitForPosition(pg, eventStore, byName(name), position, config.events.projections.readYourWritesTimeoutMs);
 			},
 		},
 		started() {

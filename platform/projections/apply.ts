@@ -24,26 +24,34 @@ export function projectionDb(client: pg.PoolClient, target: ApplyTarget): Projec
 	};
 }
 
+/** The events a projection has a handler for; the rest never touch its tables, inbox or progress. */
+export function handledBy(projection: Projection, events: readonly ProjectedEvent[]): ProjectedEvent[] {
+	return events.filter((event) => projection.handlers[event.type] !== undefined);
+}
+
 /**
- * Applies events in the caller's transaction: each event whose stream version is above the
- * inbox's goes through its handler, then the inbox rows and progress move in the same
- * transaction. Returns how many were applied (the rest were already in).
+ * Applies events in the caller's transaction: each handled event whose stream version is
+ * above the inbox's goes through its handler, then the inbox rows and progress move in the
+ * same transaction (one statement). Returns how many were applied (the rest were already in,
+ * or are of types the projection does not handle).
  */
 export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, events: readonly ProjectedEvent[]): Promise<number> {
-	const streams = [...new Set(events.map((e) => e.streamId))];
-	const { rows } = await client.query<{ stream_id: string; version: number }>(
-		"SELECT stream_id, version FROM projection_inbox WHERE projection = $1 AND stream_id = ANY($2) FOR UPDATE",
-		[target.inboxName, streams],
-	);
+	const handled = handledBy(target.projection, events);
+	if (handled.length === 0) return 0;
+	const streams = [...new Set(handled.map((e) => e.streamId))];
+	const { rows } = await client.query<{ stream_id: string; version: number }>({
+		name: "projections.inbox.lock",
+		text: "SELECT stream_id, version FROM projection_inbox WHERE projection = $1 AND stream_id = ANY($2) FOR UPDATE",
+		values: [target.inboxName, streams],
+	});
 	const seen = new Map(rows.map((r) => [r.stream_id, r.version]));
 	const newest = new Map<string, ProjectedEvent>();
 	const db = projectionDb(client, target);
 	let applied = 0;
 	let lastPosition = 0;
-	for (const event of events) {
+	for (const event of handled) {
 		if (event.version <= (seen.get(event.streamId) ?? 0)) continue;
-		const handler = target.projection.handlers[event.type];
-		if (handler) await handler(event, db);
+		await target.projection.handlers[event.type]?.(event, db);
 		seen.set(event.streamId, event.version);
 		newest.set(event.streamId, event);
 		applied++;
@@ -51,18 +59,25 @@ export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, ev
 	}
 	if (applied === 0) return 0;
 	const inbox = [...newest.values()];
-	await client.query(
-		`INSERT INTO projection_inbox (projection, stream_id, version, position)
-		 SELECT $1, s, v, p FROM unnest($2::text[], $3::int[], $4::bigint[]) AS t(s, v, p)
-		 ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position`,
-		[target.inboxName, inbox.map((e) => e.streamId), inbox.map((e) => e.version), inbox.map((e) => e.position)],
-	);
-	await client.query(
-		`INSERT INTO projection_progress (projection, last_position, applied) VALUES ($1, $2, $3)
+	await client.query({
+		name: "projections.inbox.advance",
+		text: `WITH inbox AS (
+		   INSERT INTO projection_inbox (projection, stream_id, version, position)
+		   SELECT $1, s, v, p FROM unnest($2::text[], $3::int[], $4::bigint[]) AS t(s, v, p)
+		   ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position
+		 )
+		 INSERT INTO projection_progress (projection, last_position, applied) VALUES ($1, $5, $6)
 		 ON CONFLICT (projection) DO UPDATE SET last_position = GREATEST(projection_progress.last_position, EXCLUDED.last_position),
 		   applied = projection_progress.applied + EXCLUDED.applied, updated_at = now()`,
-		[target.inboxName, lastPosition, applied],
-	);
+		values: [
+			target.inboxName,
+			inbox.map((e) => e.streamId),
+			inbox.map((e) => e.version),
+			inbox.map((e) => e.position),
+			lastPosition,
+			applied,
+		],
+	});
 	return applied;
 }
 

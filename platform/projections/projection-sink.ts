@@ -1,17 +1,20 @@
 import type pg from "pg";
 import type { EventSink } from "../eventbus/event-consumer.ts";
-import { applyEvents, inTransaction, liveTarget } from "./apply.ts";
+import { applyEvents, handledBy, inTransaction, liveTarget } from "./apply.ts";
 import type { Projection } from "./projection.ts";
 import { lockForApply } from "./rebuild-lock.ts";
 
 /** A projection as the destination of its consumer group: each batch in one transaction with its inbox rows. */
 export function projectionSink(projection: Projection, pool: pg.Pool): EventSink {
 	const target = liveTarget(projection);
-	const apply = (events: Parameters<EventSink["applyBatch"]>[0]) =>
-		inTransaction(pool, async (client) => {
+	const apply = async (events: Parameters<EventSink["applyBatch"]>[0]) => {
+		// A batch with nothing for this projection costs no transaction.
+		if (handledBy(projection, events).length === 0) return;
+		await inTransaction(pool, async (client) => {
 			await lockForApply(client, projection.name);
 			await applyEvents(client, target, events);
 		});
+	};
 	return {
 		applyBatch: apply,
 		applyOne: (event) => apply([event]),

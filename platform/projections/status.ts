@@ -6,9 +6,9 @@ import type { Projection } from "./projection.ts";
 export type ProjectionStatus = {
 	name: string;
 	group: string;
-	/** Highest global position applied. */
+	/** Highest global position applied (of the event types it handles). */
 	position: number;
-	/** Events stored beyond that position (an upper bound: some may be of other modules). */
+	/** Events of the types it handles stored beyond that position. */
 	lagPositions: number;
 	/** Records not yet consumed, per topic and partition; null when Kafka could not say (see kafkaError). */
 	lagMessages: { topic: string; partition: number; lag: number }[] | null;
@@ -32,21 +32,25 @@ export async function projectionStatus(projection: Projection, names: KafkaNames
 		(lagMessages) => ({ lagMessages, kafkaError: null }),
 		(err: Error) => ({ lagMessages: null, kafkaError: err.message }),
 	);
-	const [progress, head, parked] = await Promise.all([
+	const [progress, parked] = await Promise.all([
 		pool.query<ProgressRow>(
 			"SELECT last_position, applied, dead_lettered, last_error, updated_at FROM projection_progress WHERE projection = $1",
 			[projection.name],
 		),
-		pool.query<{ head: string | null }>("SELECT max(global_position) AS head FROM events"),
 		pool.query<{ n: number }>("SELECT count(*)::int AS n FROM projection_dead_letters WHERE projection = $1", [projection.name]),
 	]);
 	const row = progress.rows[0];
 	const position = Number(row?.last_position ?? 0);
+	// Only events it handles move a projection's position, so only those count as behind.
+	const behind = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE global_position > $1 AND type = ANY($2)", [
+		position,
+		Object.keys(projection.handlers),
+	]);
 	return {
 		name: projection.name,
 		group: names.group,
 		position,
-		lagPositions: Math.max(0, Number(head.rows[0]?.head ?? 0) - position),
+		lagPositions: behind.rows[0]?.n ?? 0,
 		...(await lag),
 		applied: Number(row?.applied ?? 0),
 		deadLettered: Number(row?.dead_lettered ?? 0),

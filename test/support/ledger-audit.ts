@@ -1,4 +1,6 @@
 import type pg from "pg";
+import { accountsProjection } from "../../services/ledger/projections/accounts.projection.ts";
+import { transfersProjection } from "../../services/ledger/projections/transfers.projection.ts";
 import { eventually } from "./eventually.ts";
 
 export type LedgerAudit = {
@@ -10,21 +12,24 @@ export type LedgerAudit = {
 	mismatches: string[];
 };
 
-/** Waits until each ledger projection has applied every stored event of every ledger stream. */
+/** Waits until each ledger projection has applied every stored event of the types it handles. */
 export async function ledgerCaughtUp(client: pg.Client, timeoutMs = 120_000): Promise<void> {
-	await eventually(
-		"the ledger projections to catch up with the store",
-		async () => {
-			const { rows } = await client.query<{ behind: number }>(
-				`SELECT count(*)::int AS behind FROM (SELECT stream_id, max(stream_version) AS v FROM events GROUP BY stream_id) s
-				 CROSS JOIN (VALUES ('ledger-accounts'), ('ledger-transfers')) AS p(name)
-				 LEFT JOIN projection_inbox i ON i.projection = p.name AND i.stream_id = s.stream_id
-				 WHERE coalesce(i.version, 0) < s.v`,
-			);
-			return rows[0]?.behind === 0 ? true : undefined;
-		},
-		timeoutMs,
-	);
+	for (const projection of [accountsProjection, transfersProjection]) {
+		await eventually(
+			`the ${projection.name} projection to catch up with the store`,
+			async () => {
+				const { rows } = await client.query<{ behind: number }>(
+					`SELECT count(*)::int AS behind
+					 FROM (SELECT stream_id, max(stream_version) AS v FROM events WHERE type = ANY($2) GROUP BY stream_id) s
+					 LEFT JOIN projection_inbox i ON i.projection = $1 AND i.stream_id = s.stream_id
+					 WHERE coalesce(i.version, 0) < s.v`,
+					[projection.name, Object.keys(projection.handlers)],
+				);
+				return rows[0]?.behind === 0 ? true : undefined;
+			},
+			timeoutMs,
+		);
+	}
 }
 
 /**
