@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { ProjectedEvent, Projection, ProjectionDb } from "./projection.ts";
+import type { ProjectedEvent, Projection, ProjectionBatchHandler, ProjectionDb, ProjectionHandler } from "./projection.ts";
 
 /** Where a projection writes: its live tables and inbox, or a rebuild's fresh copies. */
 export type ApplyTarget = { projection: Projection; inboxName: string; tableNames: Record<string, string> };
@@ -46,18 +46,19 @@ export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, ev
 	});
 	const seen = new Map(rows.map((r) => [r.stream_id, r.version]));
 	const newest = new Map<string, ProjectedEvent>();
-	const db = projectionDb(client, target);
-	let applied = 0;
+	const fresh: ProjectedEvent[] = [];
 	let lastPosition = 0;
 	for (const event of handled) {
 		if (event.version <= (seen.get(event.streamId) ?? 0)) continue;
-		await target.projection.handlers[event.type]?.(event, db);
+		fresh.push(event);
 		seen.set(event.streamId, event.version);
 		newest.set(event.streamId, event);
-		applied++;
 		lastPosition = Math.max(lastPosition, event.position);
 	}
+	const applied = fresh.length;
 	if (applied === 0) return 0;
+	const db = projectionDb(client, target);
+	for (const run of runsOf(target.projection, fresh)) await handle(run.handler, run.events, db);
 	const inbox = [...newest.values()];
 	await client.query({
 		name: "projections.inbox.advance",
@@ -79,6 +80,30 @@ export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, ev
 		],
 	});
 	return applied;
+}
+
+/** Hands events to a handler of either kind: a batch handler at once, a per-event one in turn. */
+export async function handle(
+	handler: ProjectionHandler | ProjectionBatchHandler,
+	events: ProjectedEvent[],
+	db: ProjectionDb,
+): Promise<void> {
+	if ("batch" in handler) await handler.batch(events, db);
+	else for (const event of events) await handler(event, db);
+}
+
+type Run = { handler: ProjectionHandler | ProjectionBatchHandler; events: ProjectedEvent[] };
+
+/** Consecutive events with the same handler, in order: a batch handler takes each run at once. */
+function runsOf(projection: Projection, events: ProjectedEvent[]): Run[] {
+	const runs: Run[] = [];
+	for (const event of events) {
+		const handler = projection.handlers[event.type] as Run["handler"];
+		const last = runs.at(-1);
+		if (last?.handler === handler) last.events.push(event);
+		else runs.push({ handler, events: [event] });
+	}
+	return runs;
 }
 
 /** Runs `fn` in a transaction on a client of its own. */

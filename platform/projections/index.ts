@@ -1,9 +1,11 @@
 export { applyEvents, inTransaction } from "./apply.ts";
 export {
+	batchHandler,
 	defineProjection,
 	groupOf,
 	type ProjectedEvent,
 	type Projection,
+	type ProjectionBatchHandler,
 	type ProjectionDb,
 	type ProjectionHandler,
 } from "./projection.ts";

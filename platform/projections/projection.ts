@@ -17,8 +17,19 @@ export type ProjectionDb = {
 export type ProjectionHandler = (event: ProjectedEvent, db: ProjectionDb) => Promise<void>;
 
 /**
+ * A handler that takes a run of events at once, in order, so it can write them with a few
+ * set-based statements instead of a round trip per event. Consecutive events whose types
+ * map to the same batch handler (the same object) reach it together.
+ */
+export type ProjectionBatchHandler = { batch: (events: ProjectedEvent[], db: ProjectionDb) => Promise<void> };
+
+export function batchHandler(batch: ProjectionBatchHandler["batch"]): ProjectionBatchHandler {
+	return { batch };
+}
+
+/**
  * A read model built from events: the topics it reads, one handler per event type it cares
- * about, and the tables it owns (created by the module's migrations). Runs as the Kafka
+ * about (per event, or set-based with `batchHandler`), and the tables it owns (created by the module's migrations). Runs as the Kafka
  * consumer group `projection.<name>`.
  */
 export type Projection = {
@@ -26,7 +37,7 @@ export type Projection = {
 	topics: string[];
 	/** Key -> table name, e.g. { balances: "ledger_account_balances" }. */
 	tables: Record<string, string>;
-	handlers: Record<string, ProjectionHandler>;
+	handlers: Record<string, ProjectionHandler | ProjectionBatchHandler>;
 };
 
 export function defineProjection(projection: Projection): Projection {

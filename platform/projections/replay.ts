@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { EventCatalog } from "../contracts/index.ts";
 import type { EventStore } from "../eventstore/index.ts";
-import { inTransaction, liveTarget, projectionDb } from "./apply.ts";
+import { handle, inTransaction, liveTarget, projectionDb } from "./apply.ts";
 import type { Projection } from "./projection.ts";
 import { lockForApply } from "./rebuild-lock.ts";
 
@@ -33,7 +33,7 @@ export async function replayDeadLetters(
 				if (!stored) throw new Error(`event ${row.event_id} is no longer in the store`);
 				const handler = projection.handlers[stored.type];
 				const data = catalog.decode(stored.type, stored.schemaVersion, stored.data).data;
-				if (handler) await handler({ ...stored, data }, projectionDb(client, liveTarget(projection)));
+				if (handler) await handle(handler, [{ ...stored, data }], projectionDb(client, liveTarget(projection)));
 				await client.query("DELETE FROM projection_dead_letters WHERE projection = $1 AND event_id = $2", [projection.name, row.event_id]);
 			});
 			report.replayed++;

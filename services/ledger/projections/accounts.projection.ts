@@ -1,4 +1,4 @@
-import { defineProjection, type ProjectedEvent, type ProjectionDb } from "../../../platform/projections/index.ts";
+import { batchHandler, defineProjection, type ProjectedEvent } from "../../../platform/projections/index.ts";
 
 type Movement = { accountId: string; amount: number; currency: string; transferId?: string; refund?: boolean };
 
@@ -8,28 +8,46 @@ function kindOf(event: ProjectedEvent, movement: Movement): string {
 	return movement.transferId ? "transfer_in" : "deposit";
 }
 
-/** Moves the balance by `delta` and records the line in the account's transactions. */
-async function book(event: ProjectedEvent, db: ProjectionDb, delta: 1 | -1): Promise<void> {
-	const movement = event.data as Movement;
-	const { rows } = await db.query<{ balance: string }>(
-		`UPDATE ${db.table("balances")} SET balance = balance + $2, version = $3, updated_at = $4 WHERE account_id = $1 RETURNING balance`,
-		[movement.accountId, delta * movement.amount, event.version, event.recordedAt],
-	);
+/**
+ * Books a run of deposits and withdrawals with one statement: each account's balance moves by
+ * the run's sum, and each line's balance_after is the opening balance plus the running sum in
+ * event order. A line whose account has no balance row fails the statement (balance_after is
+ * NOT NULL) rather than vanish.
+ */
+const bookMoves = batchHandler(async (events, db) => {
+	const moves = events.map((event) => {
+		const movement = event.data as Movement;
+		const sign = event.type === "ledger.MoneyWithdrawn" ? -1 : 1;
+		return { event, movement, delta: sign * movement.amount };
+	});
 	await db.query(
-		`INSERT INTO ${db.table("transactions")} (account_id, position, kind, amount, currency, transfer_id, balance_after, recorded_at)
-		 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		`WITH moves AS (
+		   SELECT * FROM unnest($1::text[], $2::bigint[], $3::int[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::timestamptz[])
+		     WITH ORDINALITY AS m(account_id, delta, version, position, kind, amount, currency, transfer_id, recorded_at, ord)
+		 ), totals AS (
+		   SELECT account_id, sum(delta) AS delta, max(version) AS version, max(recorded_at) AS recorded_at FROM moves GROUP BY account_id
+		 ), updated AS (
+		   UPDATE ${db.table("balances")} b SET balance = b.balance + t.delta, version = t.version, updated_at = t.recorded_at
+		   FROM totals t WHERE b.account_id = t.account_id
+		   RETURNING b.account_id, b.balance - t.delta AS opening
+		 )
+		 INSERT INTO ${db.table("transactions")} (account_id, position, kind, amount, currency, transfer_id, balance_after, recorded_at)
+		 SELECT m.account_id, m.position, m.kind, m.amount, m.currency, m.transfer_id,
+		   u.opening + sum(m.delta) OVER (PARTITION BY m.account_id ORDER BY m.ord), m.recorded_at
+		 FROM moves m LEFT JOIN updated u ON u.account_id = m.account_id`,
 		[
-			movement.accountId,
-			event.position,
-			kindOf(event, movement),
-			movement.amount,
-			movement.currency,
-			movement.transferId ?? null,
-			rows[0]?.balance,
-			event.recordedAt,
+			moves.map((m) => m.movement.accountId),
+			moves.map((m) => m.delta),
+			moves.map((m) => m.event.version),
+			moves.map((m) => m.event.position),
+			moves.map((m) => kindOf(m.event, m.movement)),
+			moves.map((m) => m.movement.amount),
+			moves.map((m) => m.movement.currency),
+			moves.map((m) => m.movement.transferId ?? null),
+			moves.map((m) => m.event.recordedAt),
 		],
 	);
-}
+});
 
 /** Balances and transaction lines of every account. */
 export const accountsProjection = defineProjection({
@@ -44,8 +62,8 @@ export const accountsProjection = defineProjection({
 				[accountId, owner, currency, event.version, event.recordedAt],
 			);
 		},
-		"ledger.MoneyDeposited": (event, db) => book(event, db, 1),
-		"ledger.MoneyWithdrawn": (event, db) => book(event, db, -1),
+		"ledger.MoneyDeposited": bookMoves,
+		"ledger.MoneyWithdrawn": bookMoves,
 		"ledger.AccountClosed": async (event, db) => {
 			await db.query(`UPDATE ${db.table("balances")} SET status = 'closed', version = $2, updated_at = $3 WHERE account_id = $1`, [
 				(event.data as { accountId: string }).accountId,
