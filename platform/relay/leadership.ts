@@ -64,6 +64,10 @@ export class Leadership {
 		client.on("error", (err) => this.#drop(client, err));
 		client.on("end", () => this.#drop(client));
 		await client.connect();
+		// This session writes only the checkpoint. A crash may lose its last few updates, which
+		// sends those events to Kafka again (consumers ignore what they applied); waiting for
+		// a WAL flush after every batch would slow the relay for nothing.
+		await client.query("SET synchronous_commit TO off");
 		this.#client = client;
 		return client;
 	}

@@ -9,6 +9,7 @@ import { relayBatch } from "./batch.ts";
 import { readCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import { Leadership } from "./leadership.ts";
 import { Publisher } from "./publisher.ts";
+import { ReadAhead } from "./read-ahead.ts";
 import { createRelayMetrics, type RelayMetrics } from "./relay-metrics.ts";
 import { pause, Wakeup } from "./wakeup.ts";
 
@@ -120,12 +121,13 @@ export class Relay {
 
 	async #relayWhileLeading(publisher: Publisher): Promise<void> {
 		const { batchSize, pollIntervalMs } = this.#options.settings.relay;
+		const store = new ReadAhead(this.#options.store);
 		let topicsReady = false;
 		for (let failures = 0; !this.#stopping && this.#leadership.held; ) {
 			try {
 				if (!topicsReady) await publisher.ensure(this.#options.topics.map((topic) => `${this.#prefix}${topic}`));
 				topicsReady = true;
-				const relayed = await this.#relayBatch(publisher);
+				const relayed = await this.#relayBatch(publisher, store);
 				failures = 0;
 				if (relayed < batchSize) await this.#wakeup.wait(pollIntervalMs);
 			} catch (err) {
@@ -138,9 +140,9 @@ export class Relay {
 		}
 	}
 
-	async #relayBatch(publisher: Publisher): Promise<number> {
+	async #relayBatch(publisher: Publisher, store: ReadAhead): Promise<number> {
 		const { checkpoint, count, sent } = await relayBatch(this.#checkpoint, {
-			store: this.#options.store,
+			store,
 			publisher,
 			// Through the session holding the lock: a relay that lost it cannot move the checkpoint.
 			saveCheckpoint: (to) => saveCheckpoint(this.#leadership.client, to),
