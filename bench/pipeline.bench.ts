@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Message } from "kafkajs";
 import type pg from "pg";
 import { toKafkaMessage } from "../platform/eventbus/index.ts";
+import { EVENTS_CHANNEL } from "../platform/eventstore/index.ts";
 import { ACCOUNTS, CURRENCY, streamOf } from "./ledger-accounts.ts";
 import { until } from "./load.ts";
 import { createTopic, startBareConsumer, startBareProducer } from "./peers/bare-kafka.ts";
@@ -17,7 +18,7 @@ const PROJECTION = "ledger-accounts";
 
 /**
  * `perAccount` events of every account, interleaved (position order k, account), at versions
- * after `fromVersion`; one statement, so the relay is woken once and finds them all committed.
+ * after `fromVersion`; one statement, so the relay, woken once after it, finds them all committed.
  */
 const APPEND_SQL = `
 INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
@@ -52,6 +53,9 @@ class PlatformPipeline {
 	async #append(type: string, perAccount: number): Promise<number> {
 		const { rowCount } = await this.node.pool.query(APPEND_SQL, [this.#version, perAccount, type, ACCOUNTS, CURRENCY]);
 		this.#version += perAccount;
+		// What the platform's EventStore does after every committed append (AppendNotifier);
+		// without it the relay would find the events only at its next poll.
+		await this.node.pool.query("SELECT pg_notify($1, '')", [EVENTS_CHANNEL]);
 		return rowCount ?? 0;
 	}
 
