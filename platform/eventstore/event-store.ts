@@ -68,6 +68,12 @@ ORDER BY transaction_id, global_position
 LIMIT $3`,
 };
 
+/** Committed events after the checkpoint, whether or not readAll may return them yet. */
+const ANY_AFTER = {
+	name: "eventstore.any-after",
+	text: "SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)) AS any",
+};
+
 const READ_STREAM = {
 	name: "eventstore.read-stream",
 	text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
@@ -139,6 +145,15 @@ export class EventStore {
 	async readAll(after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
 		const { rows } = await this.#pg.query<EventRow>({ ...READ_ALL, values: [after.transactionId, after.position, limit] });
 		return rows.map(toRecordedEvent);
+	}
+
+	/**
+	 * Whether committed events lie after `after`. When readAll returned less than asked and this
+	 * is true, they are held back behind a transaction still in flight and come out once it ends.
+	 */
+	async hasEventsAfter(after: Checkpoint): Promise<boolean> {
+		const { rows } = await this.#pg.query<{ any: boolean }>({ ...ANY_AFTER, values: [after.transactionId, after.position] });
+		return rows[0]?.any === true;
 	}
 
 	/** The event recorded at a global position, if any (to look up what a reply's position refers to). */

@@ -17,12 +17,22 @@ import { pause, Wakeup } from "./wakeup.ts";
 const RETRY_BASE_MS = 200;
 const RETRY_CAP_MS = 5_000;
 
+/**
+ * After a short batch the relay waits this long for a NOTIFY before it asks whether committed
+ * events are held back behind a transaction still in flight (their own NOTIFY came before
+ * they could be read); if so it reads again, waiting twice as long each time they still are.
+ * Under load a NOTIFY comes first and the question is never asked; after the last append of
+ * a burst it bounds the wait of the events held back, which was the poll interval.
+ */
+const HELD_BACK_FIRST_MS = 5;
+const HELD_BACK_CAP_MS = 100;
+
 export type RelayOptions = {
 	/** Postgres URL for the relay's own session (the lock, LISTEN and checkpoint writes). */
 	postgresUrl: string;
 	/** The node's pool, for the lag metrics. */
 	pool: pg.Pool;
-	store: Pick<EventStore, "readAll">;
+	store: Pick<EventStore, "readAll" | "hasEventsAfter">;
 	kafka: Kafka;
 	/** `topicPrefix` (events.topicPrefix) goes before every topic name the relay writes or creates. */
 	settings: Pick<Config["events"], "relay" | "topicPartitions" | "replicationFactor"> & { topicPrefix?: string };
@@ -123,13 +133,22 @@ export class Relay {
 		const { batchSize, pollIntervalMs } = this.#options.settings.relay;
 		const store = new ReadAhead(this.#options.store);
 		let topicsReady = false;
+		let heldBackWait = HELD_BACK_FIRST_MS;
 		for (let failures = 0; !this.#stopping && this.#leadership.held; ) {
 			try {
 				if (!topicsReady) await publisher.ensure(this.#options.topics.map((topic) => `${this.#prefix}${topic}`));
 				topicsReady = true;
 				const relayed = await this.#relayBatch(publisher, store);
 				failures = 0;
-				if (relayed < batchSize) await this.#wakeup.wait(pollIntervalMs);
+				if (relayed === batchSize) continue;
+				if (relayed > 0) heldBackWait = HELD_BACK_FIRST_MS;
+				if (await this.#wakeup.wait(heldBackWait)) continue;
+				if (await this.#options.store.hasEventsAfter(this.#checkpoint)) {
+					heldBackWait = Math.min(heldBackWait * 2, HELD_BACK_CAP_MS);
+					continue;
+				}
+				heldBackWait = HELD_BACK_FIRST_MS;
+				await this.#wakeup.wait(pollIntervalMs);
 			} catch (err) {
 				failures++;
 				this.#log.warn({ err, attempt: failures }, "relay batch failed; retrying from the stored checkpoint");

@@ -7,32 +7,32 @@ import { setTimeout as delay } from "node:timers/promises";
  */
 export class Wakeup {
 	#pending = false;
-	#resolve: (() => void) | undefined;
+	#resolve: ((woken: boolean) => void) | undefined;
 	#timer: NodeJS.Timeout | undefined;
 
 	wake(): void {
-		if (this.#resolve) this.#fire();
+		if (this.#resolve) this.#fire(true);
 		else this.#pending = true;
 	}
 
-	/** Resolves after `ms` or at the next (or a kept) wake-up. */
-	wait(ms: number): Promise<void> {
+	/** Resolves after `ms` (false) or at the next (or a kept) wake-up (true). */
+	wait(ms: number): Promise<boolean> {
 		if (this.#pending) {
 			this.#pending = false;
-			return Promise.resolve();
+			return Promise.resolve(true);
 		}
 		return new Promise((resolve) => {
 			this.#resolve = resolve;
-			this.#timer = setTimeout(() => this.#fire(), ms);
+			this.#timer = setTimeout(() => this.#fire(false), ms);
 		});
 	}
 
-	#fire(): void {
+	#fire(woken: boolean): void {
 		clearTimeout(this.#timer);
 		const resolve = this.#resolve;
 		this.#resolve = undefined;
 		this.#pending = false;
-		resolve?.();
+		resolve?.(woken);
 	}
 }
 

@@ -20,7 +20,7 @@ export type TestRelay = { relay: Relay; registry: Registry };
 /** A relay on the test database, polling fast so that takeovers are quick. */
 export function startTestRelay(
 	es: EventStoreDb,
-	options: { brokers?: string[]; batchSize?: number; topics?: string[]; topicPrefix?: string } = {},
+	options: { brokers?: string[]; batchSize?: number; pollIntervalMs?: number; topics?: string[]; topicPrefix?: string } = {},
 ): TestRelay {
 	const registry = new Registry();
 	const relay = new Relay({
@@ -29,7 +29,7 @@ export function startTestRelay(
 		store: es.store,
 		kafka: testKafka(options.brokers),
 		settings: {
-			relay: { enabled: true, batchSize: options.batchSize ?? 100, pollIntervalMs: 200 },
+			relay: { enabled: true, batchSize: options.batchSize ?? 100, pollIntervalMs: options.pollIntervalMs ?? 200 },
 			topicPartitions: 3,
 			replicationFactor: 1,
 			topicPrefix: options.topicPrefix ?? "",

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { topicOfModule } from "../../../platform/contracts/index.ts";
 import type { NewEvent } from "../../../platform/eventstore/index.ts";
+import { eventually } from "../../support/node-process.ts";
 import { consumeTopic, relayCaughtUp, relaySuite, testKafka, versionsByStream } from "../../support/relay.ts";
 import { SERVERS } from "../../support/servers.ts";
 
@@ -54,6 +55,33 @@ describe("Relay: publishing", () => {
 
 		const other = await consumeTopic(topicOfModule(invoices), 4);
 		expect(other.map((r) => r.value)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+	});
+
+	it("publishes events held back behind a transaction in flight as soon as it ends, not at the next poll", async () => {
+		const { es } = suite;
+		const module = suite.module();
+		const { relay } = suite.relay({ pollIntervalMs: 60_000, topics: [topicOfModule(module)] });
+		await eventually(async () => relay.active, 10_000, "relay active");
+		const inFlight = new pg.Client({ connectionString: es.db.url });
+		await inFlight.connect();
+		try {
+			await inFlight.query("BEGIN");
+			await inFlight.query(
+				"INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data) VALUES ($1, 1, gen_random_uuid(), $2, 1, '{}')",
+				[`${module}-late`, `${module}.Happened`],
+			);
+			// Committed after the transaction above began: held back until it ends. Its NOTIFY
+			// wakes the relay, which can read nothing yet.
+			await es.store.append(`${module}-early`, [happened(module, 1)]);
+			await es.pool.query("SELECT pg_notify('platform_events', '')");
+			await new Promise((r) => setTimeout(r, 200));
+			await inFlight.query("COMMIT");
+		} finally {
+			await inFlight.end();
+		}
+		// No NOTIFY for the commit and a 60 s poll: only the relay's own re-read can deliver them.
+		await relayCaughtUp(es, 5_000);
+		expect((await consumeTopic(topicOfModule(module), 2)).map((r) => r.key).sort()).toEqual([`${module}-early`, `${module}-late`]);
 	});
 
 	it("creates the published topics, behind the topic prefix, with their dead-letter topics when it becomes active", async () => {
