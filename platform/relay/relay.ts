@@ -57,6 +57,8 @@ export class Relay {
 	readonly #stop = new AbortController();
 	#loop: Promise<void> | undefined;
 	#checkpoint: Checkpoint = START;
+	/** The checkpoint write in flight; the next batch is sent meanwhile. */
+	#saving: Promise<void> = Promise.resolve();
 
 	constructor(options: RelayOptions) {
 		this.#options = options;
@@ -123,6 +125,7 @@ export class Relay {
 			await this.#relayWhileLeading(publisher);
 			if (this.#leadership.held) await client.query(`UNLISTEN ${EVENTS_CHANNEL}`);
 		} finally {
+			await this.#settleSaving();
 			this.#metrics.active.set(0);
 			client.off("notification", onNotify);
 			await publisher.close().catch((err: unknown) => this.#log.warn({ err }, "relay producer did not disconnect cleanly"));
@@ -153,10 +156,30 @@ export class Relay {
 				failures++;
 				this.#log.warn({ err, attempt: failures }, "relay batch failed; retrying from the stored checkpoint");
 				await pause(backoffDelay(failures, RETRY_BASE_MS, RETRY_CAP_MS), this.#stop.signal);
+				await this.#settleSaving();
 				if (!this.#leadership.held) return;
 				this.#checkpoint = await readCheckpoint(this.#leadership.client);
 			}
 		}
+	}
+
+	/**
+	 * Starts writing `to` once the previous write has landed, and resolves when that previous
+	 * one has: the write overlaps the next batch's send, writes stay in order, and a failed
+	 * one stops the relay before it writes again.
+	 */
+	#saveBehind(to: Checkpoint): Promise<void> {
+		const previous = this.#saving;
+		this.#saving = previous.then(() => saveCheckpoint(this.#leadership.client, to));
+		// Awaited by the next batch or when leading ends; until then not an unhandled rejection.
+		this.#saving.catch(() => undefined);
+		return previous;
+	}
+
+	/** Waits for the checkpoint write in flight; a failed one was reported by the batch after it. */
+	async #settleSaving(): Promise<void> {
+		await this.#saving.catch((err: unknown) => this.#log.warn({ err }, "relay could not store its last checkpoint"));
+		this.#saving = Promise.resolve();
 	}
 
 	async #relayBatch(publisher: Publisher, store: ReadAhead): Promise<number> {
@@ -164,7 +187,7 @@ export class Relay {
 			store,
 			publisher,
 			// Through the session holding the lock: a relay that lost it cannot move the checkpoint.
-			saveCheckpoint: (to) => saveCheckpoint(this.#leadership.client, to),
+			saveCheckpoint: (to) => this.#saveBehind(to),
 			batchSize: this.#options.settings.relay.batchSize,
 			topicPrefix: this.#prefix,
 		});
