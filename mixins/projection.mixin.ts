@@ -15,6 +15,12 @@ import { PlatformMixin } from "./platform.mixin.ts";
 
 type ByName = { name: string };
 
+/** What ProjectionMixin adds to `this` inside a service. */
+export type WithProjections = {
+	/** Resolves once projection `name` has applied the event at `position`; 503 after the configured wait. */
+	waitForProjection(name: string, position: number): Promise<void>;
+};
+
 /** Where a service instance keeps its consumer groups (one instance per broker). */
 const CONSUMERS = Symbol("projectionConsumers");
 type WithConsumers = { [CONSUMERS]?: ConsumerSet };
@@ -45,7 +51,8 @@ export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchem
 			},
 			rebuildProjection: {
 				params: nameParam,
-				// A rebuild reads the whole store; it outlives the default request timeout.
+				// A rebuild reads the whole store; it outlives the default request timeout. Moleculer
+				// honours an action's `timeout` but its ActionSchema typings lack the field.
 				...{ timeout: 0 },
 				handler(this: { broker: Parameters<typeof platformOf>[0] }, ctx: Context<ByName>) {
 					const platform = platformOf(this.broker);

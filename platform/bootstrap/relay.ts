@@ -1,4 +1,3 @@
-import { EventStore } from "../eventstore/index.ts";
 import { publishedTopics, Relay } from "../relay/index.ts";
 import type { Platform } from "./platform.ts";
 
@@ -9,7 +8,7 @@ export function startRelay(platform: Platform): Relay {
 	const relay = new Relay({
 		postgresUrl: config.postgres.url,
 		pool,
-		store: new EventStore(pool),
+		store: container.resolve("eventStore"),
 		kafka: container.resolve("kafka"),
 		settings: config.events,
 		topics: publishedTopics(platform.modules),

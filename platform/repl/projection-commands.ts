@@ -36,6 +36,15 @@ async function ownerOf(broker: ServiceBroker, projection: string): Promise<strin
 	return found.service;
 }
 
+/** A command's action that calls `<owning service>.<action> { name: projection }` and prints the reply. */
+function onOwner(action: string) {
+	return async (broker: ServiceBroker, params: unknown) => {
+		const { projection } = params as Params;
+		const service = await ownerOf(broker, projection as string);
+		console.log(await broker.call(`${service}.${action}`, { name: projection }));
+	};
+}
+
 /**
  * REPL commands for projections (moleculer-repl custom commands): `projections` lists every
  * projection in the cluster with its position, lag and errors; `rebuild <projection>` and
@@ -62,19 +71,11 @@ export const projectionCommands = [
 	{
 		command: "rebuild <projection>",
 		description: "Rebuild a projection from the event store while it keeps serving",
-		async action(broker: ServiceBroker, params: unknown) {
-			const { projection } = params as Params;
-			const service = await ownerOf(broker, projection as string);
-			console.log(await broker.call(`${service}.rebuildProjection`, { name: projection }));
-		},
+		action: onOwner("rebuildProjection"),
 	},
 	{
 		command: "replay <projection>",
 		description: "Apply a projection's dead-lettered events again",
-		async action(broker: ServiceBroker, params: unknown) {
-			const { projection } = params as Params;
-			const service = await ownerOf(broker, projection as string);
-			console.log(await broker.call(`${service}.replayDeadLetters`, { name: projection }));
-		},
+		action: onOwner("replayDeadLetters"),
 	},
 ];

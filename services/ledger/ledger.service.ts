@@ -1,7 +1,7 @@
-import type { Context } from "moleculer";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { EventSourcedMixin } from "../../mixins/event-sourced.mixin.ts";
-import { PlatformMixin, type PlatformServiceSchema } from "../../mixins/platform.mixin.ts";
-import { ProjectionMixin } from "../../mixins/projection.mixin.ts";
+import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
+import { ProjectionMixin, type WithProjections } from "../../mixins/projection.mixin.ts";
 import { SubscriberMixin } from "../../mixins/subscriber.mixin.ts";
 import { parseInput } from "../../platform/errors/index.ts";
 import { account } from "./domain/account.ts";
@@ -10,8 +10,6 @@ import { accountsProjection } from "./projections/accounts.projection.ts";
 import { transfersProjection } from "./projections/transfers.projection.ts";
 import { accountQuery, getAccount, getTransfer, listTransactions, transactionsQuery, transferQuery } from "./queries.ts";
 import { transferProcess } from "./transfer-process.ts";
-
-type Queries = { waitForProjection(name: string, position: number): Promise<void> };
 
 /**
  * The ledger. Commands (openAccount, deposit, withdraw, closeAccount, requestTransfer and the
@@ -31,18 +29,18 @@ export default {
 	actions: {
 		async getAccount(ctx: Context<unknown>) {
 			const q = parseInput(accountQuery, ctx.params);
-			if (q.position) await (this as unknown as Queries).waitForProjection(accountsProjection.name, q.position);
+			if (q.position) await this.waitForProjection(accountsProjection.name, q.position);
 			return getAccount(this.resolve("pg"), q);
 		},
 		async listTransactions(ctx: Context<unknown>) {
 			const q = parseInput(transactionsQuery, ctx.params);
-			if (q.position) await (this as unknown as Queries).waitForProjection(accountsProjection.name, q.position);
+			if (q.position) await this.waitForProjection(accountsProjection.name, q.position);
 			return listTransactions(this.resolve("pg"), q);
 		},
 		async getTransfer(ctx: Context<unknown>) {
 			const q = parseInput(transferQuery, ctx.params);
-			if (q.position) await (this as unknown as Queries).waitForProjection(transfersProjection.name, q.position);
+			if (q.position) await this.waitForProjection(transfersProjection.name, q.position);
 			return getTransfer(this.resolve("pg"), q);
 		},
 	},
-} satisfies PlatformServiceSchema;
+} satisfies ServiceSchema<ServiceSettingSchema, WithPlatform & WithProjections>;
