@@ -2,14 +2,16 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { platformOf } from "../platform/bootstrap/index.ts";
+import { problemOf } from "../platform/errors/index.ts";
 import { drainHttpServer } from "../platform/http/index.ts";
 
-type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number };
-type AliasedRequest = IncomingMessage & { $alias?: { method: string; fullPath: string } };
+type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown };
+type AliasedRequest = IncomingMessage & { $alias?: { method: string; fullPath: string }; $ctx?: { requestID?: string | null; id: string } };
 
 /**
  * Serves the actions that declare `rest: "VERB /path"` under /api/v1, on the host and port
- * from config, and records every answered request by route and status.
+ * from config, and records every answered request by route and status. Every error answers
+ * as application/problem+json (platform/errors/problem.ts) and passes the node's error bus.
  */
 export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 	mixins: [ApiGateway],
@@ -22,6 +24,18 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 				bodyParsers: { json: { limit: "1MB" } },
 			},
 		],
+		onError(this: { broker: Parameters<typeof platformOf>[0] }, req: AliasedRequest, res: ServerResponse, err: unknown) {
+			const traceId = req.$ctx?.requestID ?? req.$ctx?.id;
+			const route = req.$alias ? `${req.$alias.method} ${req.$alias.fullPath}` : "unmatched";
+			// Errors of actions were reported where they were thrown; this catches the gateway's own.
+			platformOf(this.broker).errors.report(err, { route, traceId });
+			const problem = problemOf(err, traceId);
+			if (res.headersSent) return void res.end();
+			if (traceId) res.setHeader("X-Request-ID", traceId);
+			res.setHeader("Content-Type", "application/problem+json");
+			res.writeHead(problem.status);
+			res.end(JSON.stringify(problem));
+		},
 	},
 	created() {
 		const platform = platformOf(this.broker);

@@ -2,6 +2,7 @@ import type { BrokerOptions, ServiceBroker } from "moleculer";
 import type { Config } from "../config/index.ts";
 import { RequestContextMiddleware } from "../context/index.ts";
 import type { EventContract } from "../contracts/index.ts";
+import { ErrorBusMiddleware } from "../errors/index.ts";
 import { logProcessWarnings, moleculerLoggerOptions } from "../logger/index.ts";
 import { ActionMetricsMiddleware } from "../metrics/index.ts";
 import { projectionCommands } from "../repl/index.ts";
@@ -35,7 +36,12 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 		metrics: false,
 		skipProcessEventRegistration: true,
 		replOptions: { customCommands: projectionCommands },
-		middlewares: [PlatformMiddleware(platform), RequestContextMiddleware(), ActionMetricsMiddleware(platform.metrics)],
+		middlewares: [
+			PlatformMiddleware(platform),
+			RequestContextMiddleware(),
+			ActionMetricsMiddleware(platform.metrics),
+			ErrorBusMiddleware(platform.errors),
+		],
 		created: (broker: ServiceBroker) => {
 			if (!handleSignals) return;
 			installGracefulShutdown(broker, platform);

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
 import { PlatformContainer } from "../container/index.ts";
 import type { EventContract } from "../contracts/index.ts";
+import { ErrorBus } from "../errors/index.ts";
 import { type OpsServer, Readiness } from "../health/index.ts";
 import { createRootLogger } from "../logger/index.ts";
 import { createMetrics, type PlatformMetrics } from "../metrics/index.ts";
@@ -19,6 +20,8 @@ export class Platform {
 	readonly logger: Logger;
 	readonly container: PlatformContainer;
 	readonly metrics: PlatformMetrics;
+	/** Where every error of the node is reported, once. */
+	readonly errors: ErrorBus;
 	/** Set once the checks are known (they need the broker's transit). */
 	readiness = new Readiness([]);
 	ops: OpsServer | undefined;
@@ -38,6 +41,7 @@ export class Platform {
 		this.logger = createRootLogger(config, this.nodeID);
 		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }), contracts);
 		this.metrics = createMetrics(this.nodeID);
+		this.errors = new ErrorBus(this.logger.child({ mod: "errors" }), this.metrics.errors);
 	}
 
 	/** Registers a listener that shutdown drains before the broker stops. */

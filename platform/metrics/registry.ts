@@ -28,6 +28,12 @@ export function createMetrics(nodeID: string) {
 			buckets: LATENCY_BUCKETS,
 			registers: [registry],
 		}),
+		errors: new Counter({
+			name: "platform_errors_total",
+			help: "Errors reported on this node, by kind (business: the caller's, system: ours) and code.",
+			labelNames: ["kind", "code"] as const,
+			registers: [registry],
+		}),
 		httpRequests: new Counter({
 			name: "platform_http_requests_total",
 			help: "HTTP requests answered, by route, method and status.",

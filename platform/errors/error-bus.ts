@@ -1,0 +1,36 @@
+import type { Logger } from "pino";
+import type { Counter } from "prom-client";
+import { isBusinessError } from "./problem.ts";
+
+/** Errors already reported, so one that travels up through nested calls is reported once. */
+const reported = new WeakSet<object>();
+
+export type ErrorContext = { action?: string; route?: string; traceId?: string };
+
+/**
+ * Where every error of the node goes, once: a log line (info for the caller's mistakes, error
+ * with the stack for ours) with the trace id and where it happened, and a count by kind and
+ * code. Business errors are expected traffic, so they do not page anyone.
+ */
+export class ErrorBus {
+	readonly #logger: Logger;
+	readonly #counter: Counter<"kind" | "code">;
+
+	constructor(logger: Logger, counter: Counter<"kind" | "code">) {
+		this.#logger = logger;
+		this.#counter = counter;
+	}
+
+	report(err: unknown, context: ErrorContext): void {
+		if (typeof err === "object" && err !== null) {
+			if (reported.has(err)) return;
+			reported.add(err);
+		}
+		const e = (err ?? {}) as { type?: unknown; message?: unknown };
+		const business = isBusinessError(err);
+		const code = typeof e.type === "string" && e.type ? e.type : business ? "ERROR" : "INTERNAL_ERROR";
+		this.#counter.inc({ kind: business ? "business" : "system", code });
+		if (business) this.#logger.info({ ...context, code, msg: String(e.message ?? "") }, "request refused");
+		else this.#logger.error({ ...context, code, err }, "request failed");
+	}
+}

@@ -1,0 +1,80 @@
+import type { FieldIssue } from "./business-errors.ts";
+
+/** An RFC 9457 problem document as the REST gateway answers it. */
+export type Problem = {
+	type: string;
+	title: string;
+	status: number;
+	detail: string;
+	/** The error's machine-readable code, e.g. VALIDATION_FAILED, INSUFFICIENT_FUNDS. */
+	code: string;
+	/** The fields that failed and why (422). */
+	errors?: FieldIssue[];
+	/** Quote it when reporting the problem: every log line of the request carries it. */
+	traceId?: string;
+};
+
+/** The fields an error keeps when it crosses the transporter (Moleculer rebuilds it from them). */
+type ErrorLike = { name?: string; message?: string; code?: unknown; type?: unknown; data?: unknown };
+
+/** System errors whose messages are written for callers (retry advice); any other 5xx says nothing. */
+const SPEAKING_SYSTEM_ERRORS = new Set(["UnavailableError"]);
+
+/** What a 5xx that says nothing is called. */
+const SILENT_CODES: Record<number, string> = { 503: "UNAVAILABLE", 504: "TIMEOUT" };
+
+const TITLES: Record<number, string> = {
+	400: "Bad request",
+	401: "Unauthorized",
+	403: "Forbidden",
+	404: "Not found",
+	409: "Conflict",
+	413: "Payload too large",
+	415: "Unsupported media type",
+	422: "Unprocessable content",
+	429: "Too many requests",
+	500: "Internal error",
+	503: "Service unavailable",
+	504: "Timed out",
+};
+
+/** Whether an error is the caller's to fix (4xx) rather than ours (5xx). */
+export function isBusinessError(err: unknown): boolean {
+	const status = statusOf(err as ErrorLike);
+	return status >= 400 && status < 500;
+}
+
+/**
+ * The problem document for an error, by its status (`code`), type and data only, so that an
+ * error rebuilt on another node maps the same. A 4xx keeps its message and, for validation,
+ * its fields; a 5xx keeps neither (no stack, SQL or internals reach a client) unless it is
+ * one whose message is meant for callers.
+ */
+export function problemOf(err: unknown, traceId?: string): Problem {
+	const e = (err ?? {}) as ErrorLike;
+	const status = statusOf(e);
+	const code = typeof e.type === "string" && e.type ? e.type : status >= 500 ? "INTERNAL_ERROR" : "ERROR";
+	const speaks = status < 500 || SPEAKING_SYSTEM_ERRORS.has(e.name ?? "");
+	const problem: Problem = {
+		type: `urn:problem:${code.toLowerCase().replaceAll("_", "-")}`,
+		title: TITLES[status] ?? (status >= 500 ? "Internal error" : "Request failed"),
+		status,
+		detail: speaks && e.message ? e.message : "The request failed on our side; quote the trace id when reporting it.",
+		code: speaks ? code : (SILENT_CODES[status] ?? "INTERNAL_ERROR"),
+	};
+	const errors = fieldsOf(e);
+	if (status === 422 && errors) problem.errors = errors;
+	if (traceId) problem.traceId = traceId;
+	return problem;
+}
+
+function statusOf(e: ErrorLike): number {
+	return typeof e.code === "number" && Number.isInteger(e.code) && e.code >= 400 && e.code <= 599 ? e.code : 500;
+}
+
+/** The platform's ValidationError carries { issues }; Moleculer's parameter validator an array of { field, message }. */
+function fieldsOf(e: ErrorLike): FieldIssue[] | undefined {
+	const data = e.data as { issues?: FieldIssue[] } | { field?: string; message?: string }[] | undefined;
+	if (Array.isArray(data)) return data.map((d) => ({ field: String(d.field ?? ""), reason: String(d.message ?? "is invalid") }));
+	return data?.issues;
+}
