@@ -37,7 +37,7 @@ describe("problemOf", () => {
 			code: "READ_MODEL_BEHIND",
 			detail: "Read model behind; retry shortly",
 		});
-		const timeout = new Errors.RequestTimeoutError("ledger.deposit", "node-7");
+		const timeout = new Errors.RequestTimeoutError({ action: "ledger.deposit", nodeID: "node-7" });
 		expect(problemOf(timeout)).toMatchObject({ status: 504, code: "TIMEOUT" });
 		expect(problemOf(timeout).detail).not.toContain("node-7");
 	});
