@@ -12,5 +12,7 @@ export default {
 	testMatch: ["<rootDir>/test/**/*.test.ts", "<rootDir>/services/**/*.test.ts"],
 	reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 	maxWorkers: 1,
+	// Suites prefix their Kafka topics with their database's name; this deletes those whose database is gone.
+	globalTeardown: "<rootDir>/test/support/orphaned-topics.ts",
 	testTimeout: 60_000,
 };
