@@ -21,14 +21,15 @@ const NOTIFY_SQL = `SET LOCAL synchronous_commit TO off; SELECT pg_notify('${EVE
 /**
  * Wakes the relay after appends have committed, outside their transactions, coalescing:
  * while one NOTIFY is on its way or spaced out, further appends just mark one more as due.
- * A lost notification costs at most the relay's poll interval, so failures are only counted.
+ * A lost notification costs at most the relay's poll interval (and the relay re-reads soon
+ * when events are held back), so a failed one is dropped: a database that refuses it refuses
+ * the appends too, and those report it.
  */
 export class AppendNotifier {
 	readonly #pool: pg.Pool;
 	#busy = false;
 	#due = false;
 	#lastSentAt = -Infinity;
-	failures = 0;
 
 	constructor(pool: pg.Pool) {
 		this.#pool = pool;
@@ -50,9 +51,7 @@ export class AppendNotifier {
 		this.#lastSentAt = performance.now();
 		this.#pool
 			.query(NOTIFY_SQL)
-			.catch(() => {
-				this.failures++;
-			})
+			.catch(() => undefined)
 			.finally(() => {
 				this.#busy = false;
 				if (!this.#due) return;
