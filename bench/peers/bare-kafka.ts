@@ -1,4 +1,5 @@
 import { type Consumer, type EachBatchPayload, Kafka, logLevel, type Producer } from "kafkajs";
+import { deleteTopicsAndGroups as deleteKafkaNames } from "../../test/support/kafka-cleanup.ts";
 import { SERVERS } from "../../test/support/servers.ts";
 import { until } from "../load.ts";
 
@@ -30,20 +31,13 @@ export async function createTopic(topic: string, numPartitions: number): Promise
 	}
 }
 
-/**
- * Removes what a bench run left on Kafka: every topic and consumer group named with `prefix`.
- * A group still held by a member the broker has not timed out yet stays; Kafka drops it once
- * it is empty and its offsets expire, so that is reported, not thrown.
- */
+/** Removes what a bench run left on Kafka: every topic and consumer group named with `prefix`. */
 export async function deleteTopicsAndGroups(prefix: string): Promise<void> {
 	const admin = bareKafka.admin();
 	await admin.connect();
 	try {
-		const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-		if (topics.length > 0) await admin.deleteTopics({ topics });
-		const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-		if (groups.length > 0)
-			await admin.deleteGroups(groups).catch((err: Error) => console.warn(`bench: groups of ${prefix} left to expire: ${err.message}`));
+		const left = await deleteKafkaNames(admin, (name) => name.startsWith(prefix));
+		if (left) console.warn(`bench: groups of ${prefix} left to expire: ${left.message}`);
 	} finally {
 		await admin.disconnect();
 	}

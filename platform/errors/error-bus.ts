@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { Counter } from "prom-client";
-import { isBusinessError } from "./problem.ts";
+import { codeOf, isBusinessError } from "./problem.ts";
 
 /** Errors already reported, so one that travels up through nested calls is reported once. */
 const reported = new WeakSet<object>();
@@ -26,11 +26,10 @@ export class ErrorBus {
 			if (reported.has(err)) return;
 			reported.add(err);
 		}
-		const e = (err ?? {}) as { type?: unknown; message?: unknown };
 		const business = isBusinessError(err);
-		const code = typeof e.type === "string" && e.type ? e.type : business ? "ERROR" : "INTERNAL_ERROR";
+		const code = codeOf(err);
 		this.#counter.inc({ kind: business ? "business" : "system", code });
-		if (business) this.#logger.info({ ...context, code, msg: String(e.message ?? "") }, "request refused");
+		if (business) this.#logger.info({ ...context, code, msg: String((err as { message?: unknown }).message ?? "") }, "request refused");
 		else this.#logger.error({ ...context, code, err }, "request failed");
 	}
 }

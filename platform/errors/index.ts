@@ -1,6 +1,6 @@
 export { BusinessError, ConflictError, type FieldIssue, NotFoundError, RuleViolationError, ValidationError } from "./business-errors.ts";
 export { ErrorBusMiddleware } from "./error-bus.middleware.ts";
 export { ErrorBus, type ErrorContext } from "./error-bus.ts";
-export { isBusinessError, type Problem, problemOf } from "./problem.ts";
+export { codeOf, isBusinessError, type Problem, problemOf } from "./problem.ts";
 export { SystemError, UnavailableError } from "./system-errors.ts";
 export { fieldIssues, parseInput } from "./zod-issues.ts";

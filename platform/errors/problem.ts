@@ -38,6 +38,13 @@ const TITLES: Record<number, string> = {
 	504: "Timed out",
 };
 
+/** An error's machine-readable code: its type, else ERROR for a 4xx and INTERNAL_ERROR for anything else. */
+export function codeOf(err: unknown): string {
+	const e = (err ?? {}) as ErrorLike;
+	if (typeof e.type === "string" && e.type) return e.type;
+	return statusOf(e) < 500 ? "ERROR" : "INTERNAL_ERROR";
+}
+
 /** Whether an error is the caller's to fix (4xx) rather than ours (5xx). */
 export function isBusinessError(err: unknown): boolean {
 	const status = statusOf(err as ErrorLike);
@@ -53,7 +60,7 @@ export function isBusinessError(err: unknown): boolean {
 export function problemOf(err: unknown, traceId?: string): Problem {
 	const e = (err ?? {}) as ErrorLike;
 	const status = statusOf(e);
-	const code = typeof e.type === "string" && e.type ? e.type : status >= 500 ? "INTERNAL_ERROR" : "ERROR";
+	const code = codeOf(e);
 	const speaks = status < 500 || SPEAKING_SYSTEM_ERRORS.has(e.name ?? "");
 	const problem: Problem = {
 		type: `urn:problem:${code.toLowerCase().replaceAll("_", "-")}`,

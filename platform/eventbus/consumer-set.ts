@@ -32,8 +32,9 @@ export class ConsumerSet {
 	async stop(): Promise<void> {
 		this.#stopping = true;
 		const stopped = Promise.all(this.#consumers.map((c) => c.stop())).then(() => this.#starting);
-		// Leaving is a courtesy: what was applied is committed per batch, and the coordinator
-		// expires a member that does not say goodbye. Shutdown goes on without it.
+		// Leaving is a courtesy: what was applied but not committed is delivered again and the
+		// inbox ignores it, and the coordinator expires a member that does not say goodbye.
+		// Shutdown goes on without it.
 		const late = await Promise.race([stopped.then(() => false), sleep(LEAVE_TIMEOUT_MS).then(() => true)]);
 		if (late)
 			this.#logger.warn(

@@ -24,6 +24,11 @@ export function projectionDb(client: pg.PoolClient, target: ApplyTarget): Projec
 	};
 }
 
+/** Whether any of the events has a handler in the projection (a cheap check before opening a transaction). */
+export function handlesAny(projection: Projection, events: readonly ProjectedEvent[]): boolean {
+	return events.some((event) => projection.handlers[event.type] !== undefined);
+}
+
 /** The events a projection has a handler for; the rest never touch its tables, inbox or progress. */
 export function handledBy(projection: Projection, events: readonly ProjectedEvent[]): ProjectedEvent[] {
 	return events.filter((event) => projection.handlers[event.type] !== undefined);

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { EventSink } from "../eventbus/event-consumer.ts";
-import { applyEvents, handledBy, inTransaction, liveTarget } from "./apply.ts";
+import { applyEvents, handlesAny, inTransaction, liveTarget } from "./apply.ts";
 import type { Projection } from "./projection.ts";
 import { lockForApply } from "./rebuild-lock.ts";
 
@@ -9,7 +9,7 @@ export function projectionSink(projection: Projection, pool: pg.Pool): EventSink
 	const target = liveTarget(projection);
 	const apply = async (events: Parameters<EventSink["applyBatch"]>[0]) => {
 		// A batch with nothing for this projection costs no transaction.
-		if (handledBy(projection, events).length === 0) return;
+		if (!handlesAny(projection, events)) return;
 		await inTransaction(pool, async (client) => {
 			await lockForApply(client, projection.name);
 			await applyEvents(client, target, events);

@@ -23,7 +23,8 @@ export class ReadAhead {
 		const events = await (ahead ?? this.#store.readAll(from, limit));
 		const last = events.at(-1);
 		if (last && events.length === limit) {
-			const next = { from: checkpointOf(last), events: this.#store.readAll(checkpointOf(last), limit) };
+			const from = checkpointOf(last);
+			const next = { from, events: this.#store.readAll(from, limit) };
 			// Awaited by the next read, or dropped: either way not an unhandled rejection.
 			next.events.catch(() => undefined);
 			this.#next = next;

@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
+import { deleteTopicsAndGroups } from "./kafka-cleanup.ts";
 import { SERVERS } from "./servers.ts";
 
 /** Test databases are named <label>_<12 hex> (database.ts) and suites prefix their topics and groups with that name and a dot. */
@@ -23,11 +24,8 @@ export default async function deleteOrphanedTopics(): Promise<void> {
 			const prefix = TEST_PREFIX.exec(name)?.[1];
 			return prefix !== undefined && !existing.has(prefix);
 		};
-		const topics = (await admin.listTopics()).filter(orphaned);
-		if (topics.length > 0) await admin.deleteTopics({ topics });
-		const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(orphaned);
 		// A group whose member the broker has not timed out yet stays; it expires on its own.
-		if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+		await deleteTopicsAndGroups(admin, orphaned);
 	} catch (err) {
 		// Cleaning up is a courtesy to the next run; a broker already gone must not fail this one.
 		console.warn(`test teardown: orphaned topics left on Kafka: ${(err as Error).message}`);
