@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { loadConfig } from "../platform/config/index.ts";
 import { PlatformContainer } from "../platform/container/index.ts";
 import { createRootLogger } from "../platform/logger/index.ts";
+import { createMetrics } from "../platform/metrics/index.ts";
 import { migrate } from "../platform/migrate/index.ts";
 import { discoverModules, orderModules } from "../platform/modules/index.ts";
 
@@ -15,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 async function main(): Promise<number> {
 	const config = loadConfig({ dir: join(root, "config") });
 	const logger = createRootLogger(config, `migrate-${process.pid}`);
-	const container = new PlatformContainer(config, logger);
+	const container = new PlatformContainer(config, logger, createMetrics(`migrate-${process.pid}`));
 	try {
 		const modules = orderModules(discoverModules(resolve(root, config.modules.dir))).map((m) => m.name);
 		const report = await migrate(container.resolve("pg"), resolve(root, config.modules.migrationsDir), modules, logger);

@@ -39,8 +39,8 @@ export class Platform {
 		this.root = root;
 		this.nodeID = config.node.id ?? `${hostname()}-${process.pid}`;
 		this.logger = createRootLogger(config, this.nodeID);
-		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }), contracts);
 		this.metrics = createMetrics(this.nodeID);
+		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }), this.metrics, contracts);
 		this.errors = new ErrorBus(this.logger.child({ mod: "errors" }), this.metrics.errors);
 	}
 

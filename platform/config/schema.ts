@@ -91,6 +91,59 @@ export const configSchema = z.strictObject({
 				.prefault({}),
 		})
 		.prefault({}),
+	jobs: z
+		.strictObject({
+			/** Postgres schema of the job queue's tables; pg-boss creates and migrates it at start. */
+			schema: z
+				.string()
+				.regex(/^[a-z_][a-z0-9_]*$/, "must be a lower-case SQL identifier")
+				.default("pgboss"),
+			/** Connections of the queue's own pool (it also holds one more for LISTEN). */
+			poolMax: z.number().int().min(1).default(4),
+			/** Jobs of one kind this node runs at once, unless the job declares its own concurrency. */
+			concurrency: z.number().int().min(1).default(2),
+			/**
+			 * How often an idle worker looks for jobs that became due (retries, delayed jobs);
+			 * a new job wakes the workers at once through LISTEN/NOTIFY.
+			 */
+			pollIntervalSeconds: z.number().min(0.5).default(2),
+			/** How often jobs past their timeout (their worker died or hung) are failed and retried. */
+			monitorIntervalSeconds: z.number().int().min(1).default(10),
+			/** How often due cron schedules are looked for: a scheduled job is enqueued at most this late. */
+			cronCheckIntervalSeconds: z.number().int().min(1).max(45).default(5),
+			/** Time zone of the cron schedules. */
+			timeZone: z.string().min(1).default("UTC"),
+			/** How long finished jobs, done or dead, are kept for inspection and retry. */
+			retentionDays: z.number().int().min(1).default(7),
+			/**
+			 * Lag in seconds of the relay or a projection beyond which the minutely check
+			 * (`jobs.checkLag`) logs a warning and raises `platform_lag_exceeded`.
+			 */
+			maxLagSeconds: z.number().min(0).default(60),
+		})
+		.prefault({}),
+	webhooks: z
+		.strictObject({
+			/** Attempts of one delivery before it is dead (redeliverable by an action). */
+			maxAttempts: z.number().int().min(1).default(8),
+			/** First retry delay; it doubles (with jitter) on every attempt up to maxRetryDelaySeconds. */
+			retryDelaySeconds: z.number().int().min(1).default(10),
+			maxRetryDelaySeconds: z.number().int().min(1).default(3_600),
+			/** A receiver that has not answered in this time counts as a failed attempt. */
+			timeoutMs: durationMs.default(10_000),
+			/** Bytes of a receiver's answer read at most; a longer answer fails the attempt. */
+			maxResponseBytes: z
+				.number()
+				.int()
+				.min(0)
+				.default(64 * 1024),
+			/**
+			 * Whether URLs may point at loopback, private or link-local addresses. Off in
+			 * production: a subscriber must not reach the platform's own network through us.
+			 */
+			allowPrivateTargets: z.boolean().default(false),
+		})
+		.prefault({}),
 	api: z
 		.strictObject({
 			host: z.string().default("127.0.0.1"),

@@ -7,6 +7,8 @@ import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventCatalog, type EventContract } from "../contracts/index.ts";
 import { AppendNotifier, EventStore } from "../eventstore/index.ts";
+import { createJobMetrics, type JobMetrics, JobOutcomes, JobQueue } from "../jobs/index.ts";
+import type { PlatformMetrics } from "../metrics/index.ts";
 import { settledWithin } from "../retry/index.ts";
 import { type Clock, createKafka, createPgPool, createRedis, systemClock } from "./core-services.ts";
 
@@ -23,10 +25,18 @@ export type CoreCradle = {
 	commandRunner: CommandRunner;
 	/** Sends consumers' dead letters; connected by the first consumer that starts. */
 	deadLetterProducer: Producer;
+	/** The node's metrics registry and the platform's own instruments. */
+	metrics: PlatformMetrics;
+	/** The durable job queue; started by the first service that declares jobs or enqueues. */
+	jobQueue: JobQueue;
+	jobOutcomes: JobOutcomes;
+	jobMetrics: JobMetrics;
 };
 
 /** A client whose server does not answer must not hold the whole shutdown. */
 const DISPOSE_TIMEOUT_MS = 2_000;
+/** Workers have stopped before the queue does (JobsMixin); this bounds its last maintenance pass. */
+const JOB_QUEUE_STOP_MS = 1_500;
 
 type Disposer = { name: string; dispose: () => Promise<void> | void };
 
@@ -38,11 +48,12 @@ export class PlatformContainer {
 	readonly awilix: AwilixContainer<CoreCradle & Record<string, unknown>>;
 	readonly #created: Disposer[] = [];
 
-	constructor(config: Config, logger: Logger, contracts: readonly EventContract[] = []) {
+	constructor(config: Config, logger: Logger, metrics: PlatformMetrics, contracts: readonly EventContract[] = []) {
 		this.awilix = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
 		this.awilix.register({
 			config: asValue(config),
 			logger: asValue(logger),
+			metrics: asValue(metrics),
 			clock: asValue(systemClock),
 			eventCatalog: asValue(new EventCatalog(contracts)),
 			eventStore: asFunction((c: CoreCradle) => {
@@ -62,6 +73,8 @@ export class PlatformContainer {
 						conflictRetries: c.config.events.aggregates.conflictRetries,
 					}),
 			).singleton(),
+			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg)).singleton(),
+			jobMetrics: asFunction((c: CoreCradle) => createJobMetrics(c.metrics.registry, () => c.jobQueue.depths())).singleton(),
 		});
 		this.registerSingleton(
 			"pg",
@@ -77,6 +90,11 @@ export class PlatformContainer {
 			"deadLetterProducer",
 			(c: CoreCradle) => c.kafka.producer({ allowAutoTopicCreation: false }),
 			(producer) => producer.disconnect(),
+		);
+		this.registerSingleton(
+			"jobQueue",
+			(c: CoreCradle) => new JobQueue(c.config, c.logger.child({ mod: "jobs" })),
+			(queue) => queue.stop(JOB_QUEUE_STOP_MS),
 		);
 		this.registerSingleton(
 			"kafka",

@@ -1,4 +1,5 @@
 export { applyEvents, inTransaction } from "./apply.ts";
+export { clusterProjectionStatuses } from "./cluster-status.ts";
 export {
 	batchHandler,
 	defineProjection,

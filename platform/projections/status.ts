@@ -10,6 +10,8 @@ export type ProjectionStatus = {
 	position: number;
 	/** Events of the types it handles stored beyond that position. */
 	lagPositions: number;
+	/** Age of the oldest of those events; 0 when it is caught up. */
+	lagSeconds: number;
 	/** Records not yet consumed, per topic and partition; null when Kafka could not say (see kafkaError). */
 	lagMessages: { topic: string; partition: number; lag: number }[] | null;
 	kafkaError: string | null;
@@ -42,15 +44,18 @@ export async function projectionStatus(projection: Projection, names: KafkaNames
 	const row = progress.rows[0];
 	const position = Number(row?.last_position ?? 0);
 	// Only events it handles move a projection's position, so only those count as behind.
-	const behind = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE global_position > $1 AND type = ANY($2)", [
-		position,
-		Object.keys(projection.handlers),
-	]);
+	const behind = await pool.query<{ n: number; seconds: number }>(
+		`SELECT count(*)::int AS n,
+		        COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - min(recorded_at)), 0)::float8 AS seconds
+		 FROM events WHERE global_position > $1 AND type = ANY($2)`,
+		[position, Object.keys(projection.handlers)],
+	);
 	return {
 		name: projection.name,
 		group: names.group,
 		position,
 		lagPositions: behind.rows[0]?.n ?? 0,
+		lagSeconds: Math.max(0, behind.rows[0]?.seconds ?? 0),
 		...(await lag),
 		applied: Number(row?.applied ?? 0),
 		deadLettered: Number(row?.dead_lettered ?? 0),

@@ -1,37 +1,12 @@
 import type { ServiceBroker } from "moleculer";
+import { clusterProjectionStatuses } from "../projections/index.ts";
 
-type Status = {
-	name: string;
-	position: number;
-	lagPositions: number;
-	applied: number;
-	deadLettered: number;
-	parked: number;
-	lastError: string | null;
-};
 type Helpers = { table: (rows: unknown[][]) => string };
 /** What moleculer-repl passes as the second argument (its typings say string[]; it is this). */
 type Params = { projection?: string };
 
-/** The services (on any node) that run projections: they have a `<service>.projections` action. */
-function projectionServices(broker: ServiceBroker): string[] {
-	const actions = broker.registry.getActionList({ onlyAvailable: true, skipInternal: true }) as { name: string }[];
-	return [
-		...new Set(actions.filter((a) => a.name.endsWith(".rebuildProjection")).map((a) => a.name.slice(0, -".rebuildProjection".length))),
-	];
-}
-
-async function statuses(broker: ServiceBroker): Promise<{ service: string; status: Status }[]> {
-	const all = await Promise.all(
-		projectionServices(broker).map(async (service) =>
-			(await broker.call<Status[]>(`${service}.projections`)).map((status) => ({ service, status })),
-		),
-	);
-	return all.flat();
-}
-
 async function ownerOf(broker: ServiceBroker, projection: string): Promise<string> {
-	const found = (await statuses(broker)).find((s) => s.status.name === projection);
+	const found = (await clusterProjectionStatuses(broker)).find((s) => s.status.name === projection);
 	if (!found) throw new Error(`no projection named ${projection}; see \`projections\``);
 	return found.service;
 }
@@ -55,7 +30,7 @@ export const projectionCommands = [
 		command: "projections",
 		description: "Status of every projection in the cluster",
 		async action(broker: ServiceBroker, _params: unknown, { table }: Helpers) {
-			const rows = (await statuses(broker)).map(({ service, status: s }) => [
+			const rows = (await clusterProjectionStatuses(broker)).map(({ service, status: s }) => [
 				s.name,
 				service,
 				s.position,

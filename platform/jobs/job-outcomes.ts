@@ -1,0 +1,61 @@
+import type pg from "pg";
+import { JobDead, JobFailed, JobSucceeded } from "../../events/jobs/index.ts";
+import { DuplicateEventError, type EventStore } from "../eventstore/index.ts";
+import { nameBasedId } from "./name-based-id.ts";
+
+export type AttemptOutcome = {
+	job: string;
+	jobId: string;
+	attempt: number;
+	maxAttempts: number;
+	durationMs: number;
+};
+
+const OUTCOMES = { succeeded: JobSucceeded, failed: JobFailed, dead: JobDead } as const;
+export type OutcomeKind = keyof typeof OUTCOMES;
+
+/**
+ * Records how each attempt ended: as an event in the job's stream (`job-<id>`, published on
+ * `jobs.events` by the relay) and, for a failure, as a row of `job_failures`. An attempt's
+ * event id is derived from the job, the attempt and the outcome, so recording it again after
+ * a crash adds nothing.
+ */
+export class JobOutcomes {
+	readonly #store: EventStore;
+	readonly #pg: pg.Pool;
+
+	constructor(store: EventStore, pool: pg.Pool) {
+		this.#store = store;
+		this.#pg = pool;
+	}
+
+	async succeeded(outcome: AttemptOutcome): Promise<void> {
+		await this.#append("succeeded", outcome);
+	}
+
+	async failed(outcome: AttemptOutcome, error: string): Promise<void> {
+		const kind: OutcomeKind = outcome.attempt >= outcome.maxAttempts ? "dead" : "failed";
+		await this.#pg.query(
+			`INSERT INTO job_failures (job_id, job, attempt, error, duration_ms) VALUES ($1, $2, $3, $4, $5)
+			 ON CONFLICT (job_id, attempt) DO NOTHING`,
+			[outcome.jobId, outcome.job, outcome.attempt, error, outcome.durationMs],
+		);
+		await this.#append(kind, { ...outcome, error });
+	}
+
+	async #append(kind: OutcomeKind, data: AttemptOutcome & { error?: string }): Promise<void> {
+		const contract = OUTCOMES[kind];
+		const event = {
+			id: nameBasedId("job-outcome", data.jobId, String(data.attempt), kind),
+			type: contract.type,
+			schemaVersion: contract.version,
+			data,
+			metadata: { correlationId: data.jobId },
+		};
+		try {
+			await this.#store.append(`job-${data.jobId}`, [event], "any");
+		} catch (err) {
+			if (!(err instanceof DuplicateEventError)) throw err;
+		}
+	}
+}

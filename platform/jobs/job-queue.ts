@@ -1,0 +1,147 @@
+import { type JobWithMetadata, PgBoss, type SendOptions } from "pg-boss";
+import type { Logger } from "pino";
+import type { Config } from "../config/index.ts";
+import { JOB_DEFAULTS, type JobDefinition } from "./job-definition.ts";
+import type { QueueDepth } from "./job-metrics.ts";
+import { nameBasedId } from "./name-based-id.ts";
+
+/** When a new job may run and how it is told apart from others. */
+export type EnqueueOptions = {
+	/** Not before this time. */
+	runAt?: Date;
+	/** Not before this many milliseconds from now (ignored when runAt is given). */
+	delayMs?: number;
+	/** Higher runs first among the jobs that are due. */
+	priority?: number;
+	/**
+	 * Deduplicates: while a job of this queue enqueued with the same key is kept (queued,
+	 * running, or finished within the retention), enqueueing again adds nothing.
+	 */
+	key?: string;
+};
+
+export type JobHandler = (job: JobWithMetadata<unknown>) => Promise<void>;
+
+const SECONDS_PER_DAY = 86_400;
+
+/**
+ * The node's durable job queue: pg-boss on the platform's Postgres, in its own schema. It
+ * takes jobs with SKIP LOCKED, wakes workers through LISTEN/NOTIFY, retries with exponential
+ * backoff and jitter, fails an attempt that outlives its timeout (also the attempt of a worker
+ * that died: its job is taken again once that time has passed) and keeps dead jobs.
+ */
+export class JobQueue {
+	readonly boss: PgBoss;
+	readonly #config: Config["jobs"];
+	/** The queues this node works, for the depth metric. */
+	readonly #working = new Set<string>();
+	#started: Promise<void> | undefined;
+
+	constructor(config: Config, logger: Logger) {
+		this.#config = config.jobs;
+		this.boss = new PgBoss({
+			connectionString: config.postgres.url,
+			schema: config.jobs.schema,
+			max: config.jobs.poolMax,
+			application_name: "platform-jobs",
+			useListenNotify: true,
+			monitorIntervalSeconds: config.jobs.monitorIntervalSeconds,
+			superviseIntervalSeconds: config.jobs.monitorIntervalSeconds,
+			cronMonitorIntervalSeconds: config.jobs.cronCheckIntervalSeconds,
+			instanceName: config.node.id,
+		});
+		// pg-boss reports a lost connection or a failed maintenance pass here and carries on.
+		this.boss.on("error", (err: Error) => logger.warn({ err }, "job queue error"));
+		this.boss.on("warning", (warning: { message: string; data?: unknown }) => logger.warn({ data: warning.data }, warning.message));
+	}
+
+	/** Installs or migrates the queue's schema (once per process) and starts its maintenance. */
+	start(): Promise<void> {
+		this.#started ??= this.boss.start().then(() => undefined);
+		return this.#started;
+	}
+
+	/** Creates the job's queue, or brings its retry, timeout and retention settings up to date. */
+	async declare(job: JobDefinition): Promise<void> {
+		const backoff = job.backoff ?? JOB_DEFAULTS.backoff;
+		const settings = {
+			retryLimit: (job.maxAttempts ?? JOB_DEFAULTS.maxAttempts) - 1,
+			retryDelay: backoff.delaySeconds,
+			retryBackoff: true,
+			retryDelayMax: backoff.maxDelaySeconds,
+			expireInSeconds: job.timeoutSeconds ?? JOB_DEFAULTS.timeoutSeconds,
+			deleteAfterSeconds: this.#config.retentionDays * SECONDS_PER_DAY,
+			notify: true,
+		};
+		if (await this.boss.getQueue(job.name)) await this.boss.updateQueue(job.name, settings);
+		else await this.boss.createQueue(job.name, settings);
+	}
+
+	/** Runs the queue's jobs on this node, `concurrency` at a time. */
+	async work(name: string, concurrency: number, handler: JobHandler): Promise<void> {
+		const pollingIntervalSeconds = this.#config.pollIntervalSeconds;
+		this.#working.add(name);
+		await this.boss.work(
+			name,
+			{
+				includeMetadata: true,
+				batchSize: 1,
+				localConcurrency: concurrency,
+				pollingIntervalSeconds,
+				// Retries and delayed jobs send no NOTIFY; they are found by this poll.
+				notifyPollingIntervalSeconds: pollingIntervalSeconds,
+			},
+			async ([job]: JobWithMetadata<unknown>[]) => {
+				if (job) await handler(job);
+			},
+		);
+	}
+
+	/** Stops taking the queue's jobs on this node and waits for the ones in hand. */
+	async stopWorking(name: string): Promise<void> {
+		this.#working.delete(name);
+		await this.boss.offWork(name, { wait: true });
+	}
+
+	/** Jobs waiting, running and dead in the queues this node works (as of the queue's last count). */
+	async depths(): Promise<QueueDepth[]> {
+		if (this.#working.size === 0) return [];
+		const queues = await this.boss.getQueues([...this.#working]);
+		return queues.map((q) => ({ job: q.name, queued: q.queuedCount, active: q.activeCount, dead: q.failedCount }));
+	}
+
+	async schedule(name: string, cron: string, payload: unknown): Promise<void> {
+		await this.boss.schedule(name, cron, payload as object, { tz: this.#config.timeZone });
+	}
+
+	/** Enqueues a job; the job's id, or the kept job's id when `key` matched one. */
+	async send(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+		const send: SendOptions = {};
+		if (options.priority !== undefined) send.priority = options.priority;
+		if (options.runAt) send.startAfter = options.runAt;
+		else if (options.delayMs) send.startAfter = new Date(Date.now() + options.delayMs);
+		if (options.key !== undefined) send.id = nameBasedId("job", name, options.key);
+		const id = await this.boss.send(name, payload as object, send);
+		return id ?? (send.id as string);
+	}
+
+	async get(name: string, id: string): Promise<JobWithMetadata<unknown> | null> {
+		return this.boss.getJobById<unknown>(name, id);
+	}
+
+	/** The queue's jobs, oldest first. */
+	async find(name: string, limit: number): Promise<JobWithMetadata<unknown>[]> {
+		return this.boss.findJobs<unknown>(name, { limit });
+	}
+
+	/** Puts a dead (failed) job back in the queue with fresh attempts; false when it is not dead. */
+	async retry(name: string, id: string): Promise<boolean> {
+		const response = (await this.boss.retry(name, id)) as { affected: number };
+		return response.affected > 0;
+	}
+
+	async stop(timeoutMs: number): Promise<void> {
+		if (!this.#started) return;
+		await this.boss.stop({ graceful: true, close: true, timeout: timeoutMs });
+	}
+}

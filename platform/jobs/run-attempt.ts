@@ -1,0 +1,92 @@
+import type { JobWithMetadata } from "pg-boss";
+import type { Logger } from "pino";
+import { fieldIssues } from "../errors/index.ts";
+import type { JobContext, JobDefinition } from "./job-definition.ts";
+import type { JobMetrics } from "./job-metrics.ts";
+import type { JobOutcomes } from "./job-outcomes.ts";
+
+export type AttemptDeps = {
+	outcomes: JobOutcomes;
+	metrics: JobMetrics;
+	logger: Logger;
+	call: (action: string, params: unknown, opts: { meta: Record<string, unknown> }) => Promise<unknown>;
+};
+
+/**
+ * One attempt of a job: check the payload, run the handler until it returns or the attempt's
+ * signal aborts (timeout, stop), check the result, then record the outcome. A failure is
+ * rethrown so the queue schedules the next attempt; the worker itself goes on either way.
+ */
+export async function runAttempt(job: JobDefinition, taken: JobWithMetadata<unknown>, deps: AttemptDeps): Promise<void> {
+	const outcome = {
+		job: job.name,
+		jobId: taken.id,
+		attempt: taken.retryCount + 1,
+		maxAttempts: taken.retryLimit + 1,
+		durationMs: 0,
+	};
+	const logger = deps.logger.child({ job: job.name, jobId: taken.id, attempt: outcome.attempt });
+	const started = performance.now();
+	try {
+		const payload = job.payload.safeParse(taken.data);
+		if (!payload.success) throw new Error(`payload is invalid: ${describe(payload.error)}`);
+		const ctx: JobContext = {
+			jobId: taken.id,
+			attempt: outcome.attempt,
+			maxAttempts: outcome.maxAttempts,
+			signal: taken.signal,
+			logger,
+			call: <T>(action: string, params?: unknown) => deps.call(action, params, { meta: { correlationId: taken.id } }) as Promise<T>,
+		};
+		const result = await untilAborted(job.handler(payload.data, ctx), taken.signal, () =>
+			performance.now() - started >= taken.expireInSeconds * 1000 - ABORT_SLACK_MS
+				? `attempt timed out after ${taken.expireInSeconds}s`
+				: "attempt aborted: the worker is stopping",
+		);
+		if (job.result) {
+			const checked = job.result.safeParse(result);
+			if (!checked.success) throw new Error(`handler returned an invalid result: ${describe(checked.error)}`);
+		}
+	} catch (err) {
+		outcome.durationMs = Math.round(performance.now() - started);
+		const message = err instanceof Error ? err.message : String(err);
+		const dead = outcome.attempt >= outcome.maxAttempts;
+		const kind = dead ? "dead" : "failed";
+		deps.metrics.attempts.inc({ job: job.name, outcome: kind });
+		deps.metrics.duration.observe({ job: job.name, outcome: kind }, outcome.durationMs / 1000);
+		logger[dead ? "error" : "warn"](
+			{ err, durationMs: outcome.durationMs },
+			dead ? "job dead after its last attempt" : "job attempt failed",
+		);
+		await deps.outcomes
+			.failed(outcome, message)
+			.catch((recordErr: unknown) => logger.error({ err: recordErr }, "job failure not recorded"));
+		throw err;
+	}
+	outcome.durationMs = Math.round(performance.now() - started);
+	deps.metrics.attempts.inc({ job: job.name, outcome: "succeeded" });
+	deps.metrics.duration.observe({ job: job.name, outcome: "succeeded" }, outcome.durationMs / 1000);
+	await deps.outcomes.succeeded(outcome);
+}
+
+/** Timers fire a little early or late; an abort this close to the timeout is the timeout. */
+const ABORT_SLACK_MS = 50;
+
+/**
+ * The handler's promise, or a rejection as soon as the signal aborts: a handler that ignores
+ * its signal then keeps running on its own, but the worker goes on to the next job.
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal, reason: () => string): Promise<T> {
+	if (signal.aborted) return Promise.reject(new Error(reason()));
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(new Error(reason()));
+		signal.addEventListener("abort", onAbort, { once: true });
+		work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+	});
+}
+
+function describe(error: Parameters<typeof fieldIssues>[0]): string {
+	return fieldIssues(error)
+		.map((i) => `${i.field} ${i.reason}`)
+		.join("; ");
+}

@@ -1,0 +1,166 @@
+import type { ServiceBroker } from "moleculer";
+import { platformOf } from "../../../platform/bootstrap/index.ts";
+import type { JobView } from "../../../platform/jobs/index.ts";
+import { startBroker } from "../../support/broker.ts";
+import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { eventually } from "../../support/eventually.ts";
+import { createProbeTable, probeRuns } from "../../support/job-probe.ts";
+import { requireServers } from "../../support/servers.ts";
+
+type Inspected = JobView & { failures: { attempt: number; error: string }[] };
+
+describe("background jobs", () => {
+	let db: TestDatabase;
+	let broker: ServiceBroker;
+	const startedAt = Date.now();
+
+	const enqueue = (job: string, payload: unknown, options: object = {}) =>
+		broker.call<{ id: string; job: string }, object>("jobs.enqueue", { job, payload, ...options });
+	const inspect = (job: string, id: string) => broker.call<Inspected, object>("jobs.get", { job, id });
+	const settled = (job: string, id: string, state: JobView["state"], timeoutMs = 20_000) =>
+		eventually(
+			`${job} ${id} ${state}`,
+			async () => {
+				const view = await inspect(job, id);
+				return view.state === state ? view : undefined;
+			},
+			timeoutMs,
+		);
+	const outcomes = async (id: string) =>
+		(await platformOf(broker).container.resolve("eventStore").readStream(`job-${id}`)).map((e) => [
+			e.type,
+			(e.data as { attempt: number }).attempt,
+		]);
+
+	beforeAll(async () => {
+		await requireServers("postgres", "redis", "kafka");
+		db = await createTestDatabase("jobs");
+		await createProbeTable(db.url);
+		broker = await startBroker(["services/jobs/jobs.service.ts", "test/fixtures/job-probe/probe.service.ts"], {
+			PLATFORM_POSTGRES__URL: db.url,
+			PLATFORM_EVENTS__TOPIC_PREFIX: `${db.name}.`,
+		});
+	});
+	afterAll(async () => {
+		await broker?.stop();
+		await db?.drop();
+	});
+
+	it("retries a failing job with growing delays until it succeeds, recording each error", async () => {
+		const { id } = await enqueue("probe.flaky", { marker: "flaky-3", failTimes: 2 });
+		const done = await settled("probe.flaky", id, "succeeded");
+		expect(done).toMatchObject({ attempts: 3, maxAttempts: 4 });
+		expect(done.failures.map((f) => [f.attempt, f.error])).toEqual([
+			[1, "planned failure 1"],
+			[2, "planned failure 2"],
+		]);
+		const runs = await probeRuns(db.url, "flaky-3");
+		expect(runs.map((r) => [r.attempt, r.finished_at !== null])).toEqual([
+			[1, false],
+			[2, false],
+			[3, true],
+		]);
+		// delaySeconds 1, doubling with jitter: the first retry waits 0.5-1 s, the second 1-2 s.
+		const gaps = runs.slice(1).map((r, i) => r.started_at.getTime() - (runs[i] as { started_at: Date }).started_at.getTime());
+		expect(gaps[0]).toBeGreaterThanOrEqual(450);
+		expect(gaps[1]).toBeGreaterThanOrEqual(950);
+		expect(await outcomes(id)).toEqual([
+			["jobs.JobFailed", 1],
+			["jobs.JobFailed", 2],
+			["jobs.JobSucceeded", 3],
+		]);
+	});
+
+	it("ends dead after the last attempt, keeps its errors and runs again when retried", async () => {
+		const { id } = await enqueue("probe.flaky", { marker: "flaky-dead", failTimes: 4 });
+		const dead = await settled("probe.flaky", id, "dead");
+		expect(dead.failures.map((f) => f.attempt)).toEqual([1, 2, 3, 4]);
+		expect((await outcomes(id)).at(-1)).toEqual(["jobs.JobDead", 4]);
+		expect(await broker.call("jobs.list", { job: "probe.flaky", state: "dead" })).toEqual(
+			expect.arrayContaining([expect.objectContaining({ id, state: "dead" })]),
+		);
+
+		await broker.call("jobs.retry", { job: "probe.flaky", id });
+		await settled("probe.flaky", id, "succeeded");
+		expect((await outcomes(id)).at(-1)).toEqual(["jobs.JobSucceeded", 5]);
+		await expect(broker.call("jobs.retry", { job: "probe.flaky", id })).rejects.toMatchObject({ code: 409, type: "JOB_NOT_DEAD" });
+		await expect(broker.call("jobs.retry", { job: "probe.flaky", id: "00000000-0000-4000-8000-000000000000" })).rejects.toMatchObject({
+			code: 404,
+		});
+	});
+
+	it("refuses an invalid payload or an unknown job, naming the fields", async () => {
+		const bad = enqueue("probe.flaky", { marker: 7, failTimes: -1, extra: true });
+		await expect(bad).rejects.toMatchObject({ code: 422, type: "VALIDATION_FAILED" });
+		const fields = ((await bad.catch((e) => e)) as { data: { issues: { field: string }[] } }).data.issues.map((i) => i.field).sort();
+		expect(fields).toEqual(["payload", "payload.failTimes", "payload.marker"]);
+		await expect(enqueue("probe.nothing", {})).rejects.toMatchObject({ code: 404 });
+		await expect(enqueue("nosuchservice.job", {})).rejects.toMatchObject({ code: 404 });
+		await expect(enqueue("probe.flaky", { marker: "x", failTimes: 0 }, { delayMs: -5 })).rejects.toMatchObject({ code: 422 });
+	});
+
+	it("fails an attempt that hangs past its timeout and goes on with the next job", async () => {
+		const hung = await enqueue("probe.hang", { marker: "hang-1", hang: true });
+		const next = await enqueue("probe.hang", { marker: "hang-2", hang: false });
+		const dead = await settled("probe.hang", hung.id, "dead");
+		expect(dead.failures[0]?.error).toBe("attempt timed out after 1s");
+		await settled("probe.hang", next.id, "succeeded");
+	});
+
+	it("fails an attempt whose handler returns a wrong result", async () => {
+		const garbage = await enqueue("probe.typed", { marker: "typed-bad", returns: { ok: "yes" } });
+		const dead = await settled("probe.typed", garbage.id, "dead");
+		expect(dead.failures[0]?.error).toMatch(/invalid result: ok/);
+		const fine = await enqueue("probe.typed", { marker: "typed-ok", returns: { ok: true } });
+		await settled("probe.typed", fine.id, "succeeded");
+	});
+
+	it("deduplicates by key and holds a delayed job until its time", async () => {
+		const first = await enqueue("probe.flaky", { marker: "keyed", failTimes: 0 }, { key: "once" });
+		const second = await enqueue("probe.flaky", { marker: "keyed", failTimes: 0 }, { key: "once" });
+		expect(second.id).toBe(first.id);
+		await settled("probe.flaky", first.id, "succeeded");
+		expect(await probeRuns(db.url, "keyed")).toHaveLength(1);
+
+		const enqueuedAt = Date.now();
+		const delayed = await enqueue("probe.flaky", { marker: "delayed", failTimes: 0 }, { delayMs: 1_500 });
+		expect((await inspect("probe.flaky", delayed.id)).state).toBe("queued");
+		await settled("probe.flaky", delayed.id, "succeeded");
+		const [run] = await probeRuns(db.url, "delayed");
+		expect((run as { started_at: Date }).started_at.getTime() - enqueuedAt).toBeGreaterThanOrEqual(1_400);
+	});
+
+	it("counts attempts and queue depth in the node's metrics and reports lag", async () => {
+		const text = await platformOf(broker).metrics.registry.metrics();
+		expect(text).toMatch(/platform_job_attempts_total\{[^}]*job="probe.flaky"[^}]*outcome="failed"[^}]*\} [1-9]/);
+		expect(text).toMatch(/platform_job_attempts_total\{[^}]*job="probe.flaky"[^}]*outcome="succeeded"[^}]*\} [1-9]/);
+		expect(text).toMatch(/platform_job_queue_depth\{[^}]*job="probe.flaky"[^}]*state="queued"/);
+		const lag = await broker.call<{ components: { component: string }[]; exceeded: string[] }>("jobs.lag");
+		expect(lag.components.map((c) => c.component)).toContain("relay");
+		expect(lag.exceeded).toEqual([]);
+	});
+
+	it("fires a cron job on its minute", async () => {
+		// Other tests ran meanwhile; the first minute boundary after start-up is at most 60 s away.
+		const runs = await eventually(
+			"the minutely cron job",
+			async () => {
+				const found = await probeRuns(db.url, "cron");
+				return found.length > 0 ? found : undefined;
+			},
+			Math.max(5_000, startedAt + 75_000 - Date.now()),
+		);
+		const started = (runs[0] as { started_at: Date }).started_at;
+		// pg-boss looks for due schedules every few seconds; the run starts shortly after the minute.
+		expect(started.getSeconds()).toBeLessThan(15);
+		expect(started.getTime()).toBeGreaterThan(startedAt);
+	}, 90_000);
+});
+
+describe("job declarations", () => {
+	it("stops the start when a cron expression is invalid, naming the job and the expression", async () => {
+		await expect(startBroker(["test/fixtures/bad-cron/badcron.service.ts"])).rejects.toThrow(
+			/job badcron\.nightly: invalid cron expression "61 2 \* \* \*"/,
+		);
+	});
+});
