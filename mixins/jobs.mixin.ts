@@ -1,6 +1,7 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { z } from "zod";
 import { platformOf } from "../platform/bootstrap/index.ts";
+import type { Config } from "../platform/config/index.ts";
 import type { CoreCradle } from "../platform/container/index.ts";
 import { fieldIssues, NotFoundError, parseInput, ValidationError } from "../platform/errors/index.ts";
 import {
@@ -30,13 +31,15 @@ export type EnqueueReply = { job: string; id: string };
 export type WithJobs = { enqueueJob(job: string, payload: unknown, options?: EnqueueOptions): Promise<EnqueueReply> };
 
 /**
- * Runs a service's jobs: declares their queues, works them on this node (`concurrency` at a
+ * Runs a service's jobs (a list, or a function of the node's config for jobs whose attempts or
+ * backoff are settings): declares their queues, works them on this node (`concurrency` at a
  * time), keeps their cron schedules, and enqueues them after checking the payload (the action
  * `<service>.enqueueJob`, which `jobs.enqueue` routes to, and the method `this.enqueueJob`).
  * When the service stops, its workers take no new job and finish the ones in hand.
  */
-export function JobsMixin(jobs: JobDefinition[]): Partial<ServiceSchema> {
-	const byName = new Map(jobs.map((job) => [job.name, job]));
+export function JobsMixin(declared: JobDefinition[] | ((config: Config) => JobDefinition[])): Partial<ServiceSchema> {
+	let jobs: JobDefinition[] = [];
+	let byName = new Map<string, JobDefinition>();
 	const resolve = (broker: Parameters<typeof platformOf>[0]) => platformOf(broker).container.awilix.cradle as CoreCradle;
 
 	return {
@@ -64,6 +67,8 @@ export function JobsMixin(jobs: JobDefinition[]): Partial<ServiceSchema> {
 		},
 		created() {
 			const { jobQueue, config } = resolve(this.broker);
+			jobs = typeof declared === "function" ? declared(config) : declared;
+			byName = new Map(jobs.map((job) => [job.name, job]));
 			for (const job of jobs) {
 				if (serviceOfJob(job.name) !== this.name) {
 					throw new JobDefinitionError(`job ${job.name} is declared by service ${this.name}; its name must start with "${this.name}."`);
@@ -79,6 +84,7 @@ export function JobsMixin(jobs: JobDefinition[]): Partial<ServiceSchema> {
 				metrics: cradle.jobMetrics,
 				logger: platformOf(this.broker).logger.child({ mod: "jobs", service: this.name }),
 				call: (action: string, params: unknown, opts: { meta: Record<string, unknown> }) => this.broker.call(action, params, opts),
+				resolve: <K extends keyof CoreCradle>(name: K) => cradle[name],
 			};
 			await jobQueue.start();
 			for (const job of jobs) {

@@ -3,5 +3,5 @@ export { ConsumerSet } from "./consumer-set.ts";
 export { createEventConsumer } from "./create-consumer.ts";
 export { EventConsumer, type EventSink } from "./event-consumer.ts";
 export { type KafkaNames, kafkaNames } from "./kafka-names.ts";
-export { type EventEnvelope, fromKafkaMessage, toKafkaMessage } from "./kafka-record.ts";
+export { cloudEventSource, type EventEnvelope, fromKafkaMessage, toKafkaMessage } from "./kafka-record.ts";
 export { defineSubscriber, type Subscriber, type SubscriberContext, type SubscriberHandler, subscriberSink } from "./subscriber.ts";

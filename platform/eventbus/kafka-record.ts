@@ -7,6 +7,11 @@ export type EventEnvelope = Omit<RecordedEvent, "transactionId">;
 /** ce_source of every record; the module comes from the event type. */
 const SOURCE_PREFIX = "urn:platform:";
 
+/** The CloudEvents `source` of an event: the module that owns its type. */
+export function cloudEventSource(type: string): string {
+	return `${SOURCE_PREFIX}${type.split(".")[0]}`;
+}
+
 /**
  * An event as a Kafka record in the CloudEvents Kafka protocol binding, binary mode: the
  * value is the JSON payload, the attributes are `ce_` headers, the key is the stream id (one
@@ -18,7 +23,7 @@ export function toKafkaMessage(event: RecordedEvent): Message {
 		ce_specversion: "1.0",
 		ce_id: event.id,
 		ce_type: event.type,
-		ce_source: `${SOURCE_PREFIX}${event.type.split(".")[0]}`,
+		ce_source: cloudEventSource(event.type),
 		ce_time: event.recordedAt.toISOString(),
 		ce_subject: event.streamId,
 		"content-type": "application/json",

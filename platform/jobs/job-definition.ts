@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
+import type { CoreCradle } from "../container/index.ts";
 
 /** What a job's handler gets besides its payload. */
 export type JobContext = {
@@ -16,6 +17,8 @@ export type JobContext = {
 	logger: Logger;
 	/** Calls an action with the job's id as the correlation id. */
 	call<T = unknown>(action: string, params?: unknown): Promise<T>;
+	/** The node's container: pg, the event store, the module's providers. */
+	resolve<K extends keyof CoreCradle>(name: K): CoreCradle[K];
 };
 
 /** Retry delays: `delaySeconds` doubling per attempt, with jitter, never above `maxDelaySeconds`. */

@@ -1,3 +1,4 @@
+import type pg from "pg";
 import { type JobWithMetadata, PgBoss, type SendOptions } from "pg-boss";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
@@ -123,6 +124,19 @@ export class JobQueue {
 		if (options.key !== undefined) send.id = nameBasedId("job", name, options.key);
 		const id = await this.boss.send(name, payload as object, send);
 		return id ?? (send.id as string);
+	}
+
+	/**
+	 * Enqueues jobs inside the caller's transaction, so they exist exactly when what the
+	 * transaction writes does (e.g. a webhook delivery and the job that sends it).
+	 */
+	async sendWithin(client: Pick<pg.PoolClient, "query">, name: string, payloads: unknown[]): Promise<void> {
+		const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
+		await this.boss.insert(
+			name,
+			payloads.map((data) => ({ data: data as object })),
+			{ db },
+		);
 	}
 
 	async get(name: string, id: string): Promise<JobWithMetadata<unknown> | null> {

@@ -10,6 +10,7 @@ export type AttemptDeps = {
 	metrics: JobMetrics;
 	logger: Logger;
 	call: (action: string, params: unknown, opts: { meta: Record<string, unknown> }) => Promise<unknown>;
+	resolve: JobContext["resolve"];
 };
 
 /**
@@ -37,6 +38,7 @@ export async function runAttempt(job: JobDefinition, taken: JobWithMetadata<unkn
 			signal: taken.signal,
 			logger,
 			call: <T>(action: string, params?: unknown) => deps.call(action, params, { meta: { correlationId: taken.id } }) as Promise<T>,
+			resolve: deps.resolve,
 		};
 		const result = await untilAborted(job.handler(payload.data, ctx), taken.signal, () =>
 			performance.now() - started >= taken.expireInSeconds * 1000 - ABORT_SLACK_MS

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { ServiceBroker } from "moleculer";
+import type { ServiceBroker } from "moleculer";
+import { startClientBroker } from "../support/client-broker.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { type NodeProcess, startNode } from "../support/node-process.ts";
 import { requireServers, SERVERS } from "../support/servers.ts";
@@ -15,14 +16,7 @@ describe("several nodes over the real NATS", () => {
 		db = await createTestDatabase("multi");
 		const env = { PLATFORM_POSTGRES__URL: db.url, PLATFORM_TRANSPORTER__URL: SERVERS.nats, PLATFORM_NODE__NAMESPACE: namespace };
 		nodes = await Promise.all([startNode({ env }), startNode({ env })]);
-		client = new ServiceBroker({
-			namespace,
-			nodeID: `client-${namespace}`,
-			transporter: { type: "NATS", options: { url: SERVERS.nats } },
-			logger: false,
-		});
-		await client.start();
-		await client.waitForServices(["system"], 10_000);
+		client = await startClientBroker(namespace, ["system"]);
 	});
 	afterAll(async () => {
 		await client?.stop();
