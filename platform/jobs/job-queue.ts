@@ -78,24 +78,37 @@ export class JobQueue {
 		else await this.boss.createQueue(job.name, settings);
 	}
 
-	/** Runs the queue's jobs on this node, `concurrency` at a time. */
+	/**
+	 * Runs the queue's jobs on this node, `concurrency` at a time: one pg-boss worker per slot,
+	 * each taking one job per fetch. A worker that just got a job fetches again at once (there
+	 * may be a backlog); one that found none waits for a NOTIFY or the poll. pg-boss's own
+	 * burst mode needs batches of several jobs, which would fail together on a timeout.
+	 */
 	async work(name: string, concurrency: number, handler: JobHandler): Promise<void> {
 		const pollingIntervalSeconds = this.#config.pollIntervalSeconds;
 		this.#working.add(name);
-		await this.boss.work(
-			name,
-			{
-				includeMetadata: true,
-				batchSize: 1,
-				localConcurrency: concurrency,
-				pollingIntervalSeconds,
-				// Retries and delayed jobs send no NOTIFY; they are found by this poll.
-				notifyPollingIntervalSeconds: pollingIntervalSeconds,
-			},
-			async ([job]: JobWithMetadata<unknown>[]) => {
-				if (job) await handler(job);
-			},
-		);
+		for (let slot = 0; slot < concurrency; slot++) {
+			let workerId = "";
+			workerId = await this.boss.work(
+				name,
+				{
+					includeMetadata: true,
+					batchSize: 1,
+					localConcurrency: 1,
+					pollingIntervalSeconds,
+					// Retries and delayed jobs send no NOTIFY; they are found by this poll.
+					notifyPollingIntervalSeconds: pollingIntervalSeconds,
+				},
+				async ([job]: JobWithMetadata<unknown>[]) => {
+					if (!job) return;
+					try {
+						await handler(job);
+					} finally {
+						this.boss.notifyWorker(workerId);
+					}
+				},
+			);
+		}
 	}
 
 	/** Stops taking the queue's jobs on this node and waits for the ones in hand. */
