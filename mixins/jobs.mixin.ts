@@ -24,7 +24,6 @@ export const enqueueParams = z.strictObject({
 	priority: z.number().int().optional(),
 	key: z.string().min(1).max(200).optional(),
 });
-export type EnqueueParams = z.input<typeof enqueueParams>;
 export type EnqueueReply = { job: string; id: string };
 
 /** What JobsMixin adds to `this` inside a service. */

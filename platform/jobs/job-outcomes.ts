@@ -33,8 +33,8 @@ export class JobOutcomes {
 		await this.#append("succeeded", outcome);
 	}
 
-	async failed(outcome: AttemptOutcome, error: string): Promise<void> {
-		const kind: OutcomeKind = outcome.attempt >= outcome.maxAttempts ? "dead" : "failed";
+	/** A failed attempt: `dead` when it was the last one. */
+	async failed(outcome: AttemptOutcome, error: string, kind: Exclude<OutcomeKind, "succeeded">): Promise<void> {
 		await this.#pg.query(
 			`INSERT INTO job_failures (job_id, job, attempt, error, duration_ms) VALUES ($1, $2, $3, $4, $5)
 			 ON CONFLICT (job_id, attempt) DO NOTHING`,

@@ -161,7 +161,7 @@ export class JobQueue {
 		return this.boss.findJobs<unknown>(name, { limit });
 	}
 
-	/** Puts a dead (failed) job back in the queue with fresh attempts; false when it is not dead. */
+	/** Puts a dead (failed) job back in the queue for one more attempt; false when it is not dead. */
 	async retry(name: string, id: string): Promise<boolean> {
 		const response = (await this.boss.retry(name, id)) as { affected: number };
 		return response.affected > 0;

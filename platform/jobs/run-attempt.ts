@@ -53,7 +53,7 @@ export async function runAttempt(job: JobDefinition, taken: JobWithMetadata<unkn
 		outcome.durationMs = Math.round(performance.now() - started);
 		const message = err instanceof Error ? err.message : String(err);
 		const dead = outcome.attempt >= outcome.maxAttempts;
-		const kind = dead ? "dead" : "failed";
+		const kind = dead ? ("dead" as const) : ("failed" as const);
 		deps.metrics.attempts.inc({ job: job.name, outcome: kind });
 		deps.metrics.duration.observe({ job: job.name, outcome: kind }, outcome.durationMs / 1000);
 		logger[dead ? "error" : "warn"](
@@ -61,7 +61,7 @@ export async function runAttempt(job: JobDefinition, taken: JobWithMetadata<unkn
 			dead ? "job dead after its last attempt" : "job attempt failed",
 		);
 		await deps.outcomes
-			.failed(outcome, message)
+			.failed(outcome, message, kind)
 			.catch((recordErr: unknown) => logger.error({ err: recordErr }, "job failure not recorded"));
 		throw err;
 	}
