@@ -59,9 +59,7 @@ export function JobsMixin(declared: JobDefinition[] | ((config: Config) => JobDe
 				if (!job) throw new NotFoundError(`No job named ${name}`, { job: name });
 				const parsed = job.payload.safeParse(payload);
 				if (!parsed.success) throw new ValidationError(fieldIssues(parsed.error, "payload"));
-				const { jobQueue } = resolve(this.broker);
-				await jobQueue.start();
-				return { job: name, id: await jobQueue.send(name, parsed.data, options) };
+				return { job: name, id: await resolve(this.broker).jobQueue.send(name, parsed.data, options) };
 			},
 		},
 		created() {
@@ -72,7 +70,7 @@ export function JobsMixin(declared: JobDefinition[] | ((config: Config) => JobDe
 				if (serviceOfJob(job.name) !== this.name) {
 					throw new JobDefinitionError(`job ${job.name} is declared by service ${this.name}; its name must start with "${this.name}."`);
 				}
-				checkCron(job, (expression) => jobQueue.boss.previewSchedule(expression, { tz: config.jobs.timeZone, count: 1 }));
+				checkCron(job, (expression) => jobQueue.parseCron(expression));
 			}
 		},
 		async started() {
@@ -85,11 +83,9 @@ export function JobsMixin(declared: JobDefinition[] | ((config: Config) => JobDe
 				call: (action: string, params: unknown, opts: { meta: Record<string, unknown> }) => this.broker.call(action, params, opts),
 				resolve: <K extends keyof CoreCradle>(name: K) => cradle[name],
 			};
-			await jobQueue.start();
 			for (const job of jobs) {
 				await jobQueue.declare(job);
-				if (job.cron) await jobQueue.schedule(job.name, job.cron.schedule, job.cron.payload);
-				else await jobQueue.boss.unschedule(job.name);
+				await jobQueue.schedule(job.name, job.cron);
 				await jobQueue.work(job.name, job.concurrency ?? config.jobs.concurrency, (taken) => runAttempt(job, taken, deps));
 			}
 		},

@@ -3,6 +3,11 @@ import { Errors } from "moleculer";
 /** A field that failed validation and why, as the caller sent it. */
 export type FieldIssue = { field: string; reason: string };
 
+/** Issues as one line: `amount must be positive; currency is required`. */
+export function describeIssues(issues: FieldIssue[]): string {
+	return issues.map((i) => `${i.field} ${i.reason}`).join("; ");
+}
+
 /**
  * An error the caller caused and can act on: bad input, a broken business rule, a conflict.
  * Built on MoleculerClientError so it keeps its code and type across the transporter and
@@ -18,7 +23,7 @@ export class BusinessError extends Errors.MoleculerClientError {
 /** 422: the request is well-formed but its fields are not acceptable. */
 export class ValidationError extends BusinessError {
 	constructor(issues: FieldIssue[]) {
-		super(`Invalid request: ${issues.map((i) => `${i.field} ${i.reason}`).join("; ")}`, 422, "VALIDATION_FAILED", { issues });
+		super(`Invalid request: ${describeIssues(issues)}`, 422, "VALIDATION_FAILED", { issues });
 	}
 }
 

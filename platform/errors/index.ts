@@ -1,4 +1,12 @@
-export { BusinessError, ConflictError, type FieldIssue, NotFoundError, RuleViolationError, ValidationError } from "./business-errors.ts";
+export {
+	BusinessError,
+	ConflictError,
+	describeIssues,
+	type FieldIssue,
+	NotFoundError,
+	RuleViolationError,
+	ValidationError,
+} from "./business-errors.ts";
 export { ErrorBusMiddleware } from "./error-bus.middleware.ts";
 export { ErrorBus, type ErrorContext } from "./error-bus.ts";
 export { codeOf, isBusinessError, type Problem, problemOf } from "./problem.ts";

@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from "prom-client";
+import { perRegistry } from "../metrics/index.ts";
 
 function create(registry: Registry) {
 	return {
@@ -19,14 +20,5 @@ function create(registry: Registry) {
 
 export type ConsumerMetrics = ReturnType<typeof create>;
 
-const byRegistry = new WeakMap<Registry, ConsumerMetrics>();
-
 /** The consumer metrics of a node's registry, created on first use. */
-export function consumerMetricsOf(registry: Registry): ConsumerMetrics {
-	let metrics = byRegistry.get(registry);
-	if (!metrics) {
-		metrics = create(registry);
-		byRegistry.set(registry, metrics);
-	}
-	return metrics;
-}
+export const consumerMetricsOf = perRegistry(create);

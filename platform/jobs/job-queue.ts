@@ -56,14 +56,23 @@ export class JobQueue {
 		this.boss.on("warning", (warning: { message: string; data?: unknown }) => logger.warn({ data: warning.data }, warning.message));
 	}
 
-	/** Installs or migrates the queue's schema (once per process) and starts its maintenance. */
+	/**
+	 * Installs or migrates the queue's schema and starts its maintenance, once per process;
+	 * every operation below waits for it, so callers never have to.
+	 */
 	start(): Promise<void> {
 		this.#started ??= this.boss.start().then(() => undefined);
 		return this.#started;
 	}
 
+	/** Throws when pg-boss cannot read `expression` as cron in the configured time zone. */
+	parseCron(expression: string): void {
+		this.boss.previewSchedule(expression, { tz: this.#config.timeZone, count: 1 });
+	}
+
 	/** Creates the job's queue, or brings its retry, timeout and retention settings up to date. */
 	async declare(job: JobDefinition): Promise<void> {
+		await this.start();
 		const backoff = job.backoff ?? JOB_DEFAULTS.backoff;
 		const settings = {
 			retryLimit: (job.maxAttempts ?? JOB_DEFAULTS.maxAttempts) - 1,
@@ -85,6 +94,7 @@ export class JobQueue {
 	 * burst mode needs batches of several jobs, which would fail together on a timeout.
 	 */
 	async work(name: string, concurrency: number, handler: JobHandler): Promise<void> {
+		await this.start();
 		const pollingIntervalSeconds = this.#config.pollIntervalSeconds;
 		this.#working.add(name);
 		for (let slot = 0; slot < concurrency; slot++) {
@@ -124,12 +134,16 @@ export class JobQueue {
 		return queues.map((q) => ({ job: q.name, queued: q.queuedCount, active: q.activeCount, dead: q.failedCount }));
 	}
 
-	async schedule(name: string, cron: string, payload: unknown): Promise<void> {
-		await this.boss.schedule(name, cron, payload as object, { tz: this.#config.timeZone });
+	/** Keeps the job's cron schedule, or removes the one it had when it has none now. */
+	async schedule(name: string, cron: { schedule: string; payload: unknown } | undefined): Promise<void> {
+		await this.start();
+		if (cron) await this.boss.schedule(name, cron.schedule, cron.payload as object, { tz: this.#config.timeZone });
+		else await this.boss.unschedule(name);
 	}
 
 	/** Enqueues a job; the job's id, or the kept job's id when `key` matched one. */
 	async send(name: string, payload: unknown, options: EnqueueOptions = {}): Promise<string> {
+		await this.start();
 		const send: SendOptions = {};
 		if (options.priority !== undefined) send.priority = options.priority;
 		if (options.runAt) send.startAfter = options.runAt;
@@ -144,6 +158,7 @@ export class JobQueue {
 	 * transaction writes does (e.g. a webhook delivery and the job that sends it).
 	 */
 	async sendWithin(client: Pick<pg.PoolClient, "query">, name: string, payloads: unknown[]): Promise<void> {
+		await this.start();
 		const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
 		await this.boss.insert(
 			name,
@@ -153,16 +168,19 @@ export class JobQueue {
 	}
 
 	async get(name: string, id: string): Promise<JobWithMetadata<unknown> | null> {
-		return this.boss.getJobById<unknown>(name, id);
+		await this.start();
+		return await this.boss.getJobById<unknown>(name, id);
 	}
 
 	/** The queue's jobs, oldest first. */
 	async find(name: string, limit: number): Promise<JobWithMetadata<unknown>[]> {
-		return this.boss.findJobs<unknown>(name, { limit });
+		await this.start();
+		return await this.boss.findJobs<unknown>(name, { limit });
 	}
 
 	/** Puts a dead (failed) job back in the queue for one more attempt; false when it is not dead. */
 	async retry(name: string, id: string): Promise<boolean> {
+		await this.start();
 		const response = (await this.boss.retry(name, id)) as { affected: number };
 		return response.affected > 0;
 	}

@@ -1,6 +1,6 @@
 import type { JobWithMetadata } from "pg-boss";
 import type { Logger } from "pino";
-import { fieldIssues } from "../errors/index.ts";
+import { describeIssues, fieldIssues } from "../errors/index.ts";
 import type { JobContext, JobDefinition } from "./job-definition.ts";
 import type { JobMetrics } from "./job-metrics.ts";
 import type { JobOutcomes } from "./job-outcomes.ts";
@@ -30,7 +30,7 @@ export async function runAttempt(job: JobDefinition, taken: JobWithMetadata<unkn
 	const started = performance.now();
 	try {
 		const payload = job.payload.safeParse(taken.data);
-		if (!payload.success) throw new Error(`payload is invalid: ${describe(payload.error)}`);
+		if (!payload.success) throw new Error(`payload is invalid: ${describeIssues(fieldIssues(payload.error))}`);
 		const ctx: JobContext = {
 			jobId: taken.id,
 			attempt: outcome.attempt,
@@ -47,7 +47,7 @@ export async function runAttempt(job: JobDefinition, taken: JobWithMetadata<unkn
 		);
 		if (job.result) {
 			const checked = job.result.safeParse(result);
-			if (!checked.success) throw new Error(`handler returned an invalid result: ${describe(checked.error)}`);
+			if (!checked.success) throw new Error(`handler returned an invalid result: ${describeIssues(fieldIssues(checked.error))}`);
 		}
 	} catch (err) {
 		outcome.durationMs = Math.round(performance.now() - started);
@@ -85,10 +85,4 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal, reason: () => st
 		signal.addEventListener("abort", onAbort, { once: true });
 		work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
 	});
-}
-
-function describe(error: Parameters<typeof fieldIssues>[0]): string {
-	return fieldIssues(error)
-		.map((i) => `${i.field} ${i.reason}`)
-		.join("; ");
 }

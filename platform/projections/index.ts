@@ -1,4 +1,4 @@
-export { applyEvents, inTransaction } from "./apply.ts";
+export { applyEvents } from "./apply.ts";
 export { clusterProjectionStatuses } from "./cluster-status.ts";
 export {
 	batchHandler,

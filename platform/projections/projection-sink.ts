@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { EventSink } from "../eventbus/event-consumer.ts";
-import { applyEvents, handlesAny, inTransaction, liveTarget } from "./apply.ts";
+import { inTransaction } from "../postgres/index.ts";
+import { applyEvents, handlesAny, liveTarget } from "./apply.ts";
 import type { Projection } from "./projection.ts";
 import { lockForApply } from "./rebuild-lock.ts";
 

@@ -3,8 +3,9 @@ import type { Logger } from "pino";
 import type { EventCatalog } from "../contracts/index.ts";
 import type { EventEnvelope } from "../eventbus/kafka-record.ts";
 import { type Checkpoint, checkpointOf, type EventStore, type RecordedEvent, START } from "../eventstore/index.ts";
+import { inTransaction } from "../postgres/index.ts";
 import { sleep } from "../retry/index.ts";
-import { type ApplyTarget, applyEvents, inTransaction } from "./apply.ts";
+import { type ApplyTarget, applyEvents } from "./apply.ts";
 import type { Projection } from "./projection.ts";
 import { lockForSwap } from "./rebuild-lock.ts";
 

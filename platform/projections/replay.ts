@@ -1,7 +1,8 @@
 import type pg from "pg";
 import type { EventCatalog } from "../contracts/index.ts";
 import type { EventStore } from "../eventstore/index.ts";
-import { handle, inTransaction, liveTarget, projectionDb } from "./apply.ts";
+import { inTransaction } from "../postgres/index.ts";
+import { handle, liveTarget, projectionDb } from "./apply.ts";
 import type { Projection } from "./projection.ts";
 import { lockForApply } from "./rebuild-lock.ts";
 

@@ -51,14 +51,12 @@ export default {
 		async list(ctx: Context<unknown>) {
 			const { job, state, limit } = parseInput(listParams, ctx.params);
 			const queue = this.resolve("jobQueue");
-			await queue.start();
 			const views = (await queue.find(job, limit)).map(jobView);
 			return state ? views.filter((v) => v.state === state) : views;
 		},
 		async get(ctx: Context<unknown>) {
 			const { job, id } = parseInput(jobRef, ctx.params);
 			const queue = this.resolve("jobQueue");
-			await queue.start();
 			const found = await queue.get(job, id);
 			if (!found) throw new NotFoundError(`No job ${id} in ${job}`, { job, id });
 			const { rows } = await this.resolve("pg").query<{ attempt: number; error: string; duration_ms: number; failed_at: Date }>(
@@ -71,7 +69,6 @@ export default {
 		async retry(ctx: Context<unknown>) {
 			const { job, id } = parseInput(jobRef, ctx.params);
 			const queue = this.resolve("jobQueue");
-			await queue.start();
 			const retried = await queue.retry(job, id);
 			const found = await queue.get(job, id);
 			if (retried && found) return jobView(found);

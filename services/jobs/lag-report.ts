@@ -2,23 +2,12 @@ import type { ServiceBroker } from "moleculer";
 import type pg from "pg";
 import type { Logger } from "pino";
 import { Gauge, type Registry } from "prom-client";
+import { perRegistry } from "../../platform/metrics/index.ts";
 import { clusterProjectionStatuses } from "../../platform/projections/index.ts";
 import { readLag } from "../../platform/relay/index.ts";
 
 export type ComponentLag = { component: string; lagPositions: number; lagSeconds: number; exceeded: boolean };
 export type LagReport = { maxLagSeconds: number; components: ComponentLag[]; exceeded: string[] };
-
-const gaugesByRegistry = new WeakMap<Registry, LagGauges>();
-
-/** The gauges the lag check sets, per component (`relay`, `projection:<name>`); one pair per node registry. */
-export function lagGaugesOf(registry: Registry): LagGauges {
-	let gauges = gaugesByRegistry.get(registry);
-	if (!gauges) {
-		gauges = createLagGauges(registry);
-		gaugesByRegistry.set(registry, gauges);
-	}
-	return gauges;
-}
 
 function createLagGauges(registry: Registry) {
 	return {
@@ -37,6 +26,9 @@ function createLagGauges(registry: Registry) {
 	};
 }
 type LagGauges = ReturnType<typeof createLagGauges>;
+
+/** The gauges the lag check sets, per component (`relay`, `projection:<name>`); one pair per node registry. */
+export const lagGaugesOf = perRegistry(createLagGauges);
 
 /**
  * How far the relay and every projection in the cluster are behind the event store, in

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import type { EventEnvelope, EventSink } from "../../platform/eventbus/index.ts";
 import { type JobQueue, nameBasedId } from "../../platform/jobs/index.ts";
+import { inTransaction } from "../../platform/postgres/index.ts";
 import { toCloudEvent } from "./cloud-event.ts";
 
 export const DELIVER_JOB = "webhooks.deliver";
@@ -38,9 +39,7 @@ export function dispatcherSink(pool: pg.Pool, queue: JobQueue, logger: Logger): 
 				.map((s) => ({ id: nameBasedId("webhook-delivery", s.id, event.id), subscriptionId: s.id, event })),
 		);
 		if (deliveries.length === 0) return;
-		const client = await pool.connect();
-		try {
-			await client.query("BEGIN");
+		await inTransaction(pool, async (client) => {
 			const { rows: created } = await client.query<{ id: string }>(
 				`INSERT INTO webhook_deliveries (id, subscription_id, event_id, event_type, body)
 				 SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::jsonb[])
@@ -59,13 +58,7 @@ export function dispatcherSink(pool: pg.Pool, queue: JobQueue, logger: Logger): 
 					DELIVER_JOB,
 					created.map((row) => ({ deliveryId: row.id })),
 				);
-			await client.query("COMMIT");
-		} catch (err) {
-			await client.query("ROLLBACK").catch(() => undefined);
-			throw err;
-		} finally {
-			client.release();
-		}
+		});
 	};
 	return {
 		applyBatch: dispatch,

@@ -6,6 +6,7 @@ import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts
 import { platformOf } from "../../platform/bootstrap/index.ts";
 import { ConflictError, NotFoundError, parseInput, ValidationError } from "../../platform/errors/index.ts";
 import { ConsumerSet, createEventConsumer } from "../../platform/eventbus/index.ts";
+import { inTransaction } from "../../platform/postgres/index.ts";
 import { publishedTopics } from "../../platform/relay/index.ts";
 import { deliverJob } from "./deliver.job.ts";
 import { DELIVER_JOB, dispatcherSink } from "./dispatcher.ts";
@@ -123,24 +124,17 @@ export default {
 		/** Sends a dead delivery again, with a fresh set of attempts. */
 		async redeliver(ctx: Context<unknown>) {
 			const { id } = parseInput(byId, ctx.params);
-			const client = await this.resolve("pg").connect();
-			try {
-				await client.query("BEGIN");
-				const { rows } = await client.query<{ state: string }>(
-					`UPDATE webhook_deliveries SET state = 'pending', updated_at = now()
-					 WHERE id = $1 AND state = 'dead' RETURNING state`,
+			const pg = this.resolve("pg");
+			const redelivered = await inTransaction(pg, async (client) => {
+				const { rowCount } = await client.query(
+					"UPDATE webhook_deliveries SET state = 'pending', updated_at = now() WHERE id = $1 AND state = 'dead'",
 					[id],
 				);
-				if (rows.length > 0) await this.resolve("jobQueue").sendWithin(client, DELIVER_JOB, [{ deliveryId: id }]);
-				await client.query("COMMIT");
-				if (rows.length > 0) return { id, state: "pending" };
-			} catch (err) {
-				await client.query("ROLLBACK").catch(() => undefined);
-				throw err;
-			} finally {
-				client.release();
-			}
-			const found = await this.resolve("pg").query<{ state: string }>("SELECT state FROM webhook_deliveries WHERE id = $1", [id]);
+				if (rowCount) await this.resolve("jobQueue").sendWithin(client, DELIVER_JOB, [{ deliveryId: id }]);
+				return rowCount === 1;
+			});
+			if (redelivered) return { id, state: "pending" };
+			const found = await pg.query<{ state: string }>("SELECT state FROM webhook_deliveries WHERE id = $1", [id]);
 			const state = found.rows[0]?.state;
 			if (!state) throw new NotFoundError(`No webhook delivery ${id}`, { id });
 			throw new ConflictError(`Delivery ${id} is ${state}; only a dead delivery can be redelivered`, "DELIVERY_NOT_DEAD", { id });

@@ -16,6 +16,14 @@ export async function probeRuns(url: string, marker: string): Promise<ProbeRun[]
 	return withClient(url, async (c) => (await c.query<ProbeRun>("SELECT * FROM probe_runs WHERE marker = $1 ORDER BY id", [marker])).rows);
 }
 
+/** A job's state as pg-boss stores it (schema `pgboss`), read past the platform. */
+export async function jobState(url: string, id: string): Promise<string | undefined> {
+	return withClient(
+		url,
+		async (c) => (await c.query<{ state: string }>("SELECT state FROM pgboss.job WHERE id = $1", [id])).rows[0]?.state,
+	);
+}
+
 async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
 	const client = new pg.Client({ connectionString: url });
 	await client.connect();

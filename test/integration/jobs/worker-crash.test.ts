@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceBroker } from "moleculer";
-import pg from "pg";
 import { startClientBroker } from "../../support/client-broker.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { eventually } from "../../support/eventually.ts";
-import { createProbeTable, type ProbeRun, probeRuns } from "../../support/job-probe.ts";
+import { createProbeTable, jobState, type ProbeRun, probeRuns } from "../../support/job-probe.ts";
 import { type NodeProcess, startNode } from "../../support/node-process.ts";
 import { requireServers, SERVERS } from "../../support/servers.ts";
 
@@ -30,15 +29,6 @@ describe("job workers that die or stop", () => {
 			const runs = await probeRuns(db.url, marker);
 			return runs[0];
 		});
-	const jobState = async (id: string) => {
-		const client = new pg.Client({ connectionString: db.url });
-		await client.connect();
-		try {
-			return (await client.query<{ state: string }>("SELECT state FROM pgboss.job WHERE id = $1", [id])).rows[0]?.state;
-		} finally {
-			await client.end();
-		}
-	};
 	const nodeOf = (run: ProbeRun) => nodes.find((n) => n.child.pid === run.pid) as NodeProcess;
 
 	beforeAll(async () => {
@@ -63,7 +53,7 @@ describe("job workers that die or stop", () => {
 		victim.child.kill("SIGKILL");
 		await victim.exited;
 
-		await eventually("the job done elsewhere", async () => ((await jobState(id)) === "completed" ? true : undefined), 20_000);
+		await eventually("the job done elsewhere", async () => ((await jobState(db.url, id)) === "completed" ? true : undefined), 20_000);
 		const runs = await probeRuns(db.url, "killed");
 		expect(runs.map((r) => [r.attempt, r.finished_at !== null])).toEqual([
 			[1, false],
@@ -84,6 +74,6 @@ describe("job workers that die or stop", () => {
 		if (exitCode !== 0) throw new Error(`node exited ${exitCode}:\n${node.output()}`);
 		const [finished] = await probeRuns(db.url, "terminated");
 		expect(finished?.finished_at).not.toBeNull();
-		expect(await jobState(id)).toBe("completed");
+		expect(await jobState(db.url, id)).toBe("completed");
 	});
 });
