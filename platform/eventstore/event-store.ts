@@ -79,6 +79,29 @@ const READ_STREAM = {
 	text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
 };
 
+/**
+ * Events to many streams in one statement, each after its stream's head ("any" version);
+ * an event whose id is already stored is skipped, so recording it again adds nothing.
+ * `asyncCommit` commits without waiting for the WAL flush (set_config is local to the
+ * statement's own transaction).
+ */
+const appendToStreamsSql = (asyncCommit: boolean) => `
+WITH e AS (
+  SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
+    WITH ORDINALITY AS e(stream_id, id, type, schema_version, data, metadata, ord)),
+head AS (
+  SELECT s.stream_id, COALESCE((SELECT MAX(stream_version) FROM events WHERE stream_id = s.stream_id), 0) AS version
+  FROM (SELECT DISTINCT stream_id FROM e) s)${asyncCommit ? ",\ncommit_mode AS (SELECT set_config('synchronous_commit', 'off', true))" : ""}
+INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
+SELECT e.stream_id, head.version + row_number() OVER (PARTITION BY e.stream_id ORDER BY e.ord), e.id, e.type, e.schema_version, e.data, e.metadata
+FROM e JOIN head USING (stream_id)${asyncCommit ? ", commit_mode" : ""}
+ORDER BY e.ord
+ON CONFLICT (event_id) DO NOTHING`;
+const APPEND_TO_STREAMS = {
+	sync: { name: "eventstore.append-to-streams", text: appendToStreamsSql(false) },
+	async: { name: "eventstore.append-to-streams.async-commit", text: appendToStreamsSql(true) },
+};
+
 type AppendRow = { global_position: string; stream_version: number; transaction_id: string };
 
 /** The Postgres event store: append to a stream with an expected version, read a stream, read all. */
@@ -133,6 +156,32 @@ export class EventStore {
 		const last = rows.at(-1);
 		if (!last) throw new WrongExpectedVersionError(streamId, expected, await this.version(streamId));
 		return { streamId, version: last.stream_version, position: Number(last.global_position), transactionId: last.transaction_id };
+	}
+
+	/**
+	 * Appends each event to its own stream at the stream's head, all in one statement (for
+	 * writers with many small independent streams, such as job outcomes). Every event needs its
+	 * `id`: one already stored is skipped. A concurrent append to one of the streams fails the
+	 * whole statement on the (stream_id, stream_version) key; append those one by one then.
+	 * `asyncCommit` is for writers whose events a later synchronous commit makes durable anyway.
+	 */
+	async appendToStreams(
+		entries: readonly { streamId: string; event: NewEvent & { id: string } }[],
+		{ asyncCommit = false }: { asyncCommit?: boolean } = {},
+	): Promise<void> {
+		if (entries.length === 0) return;
+		for (const { event } of entries) this.#validate(event);
+		const column = <T>(pick: (entry: (typeof entries)[number]) => T) => entries.map(pick);
+		const values = [
+			column((x) => x.streamId),
+			column((x) => x.event.id),
+			column((x) => x.event.type),
+			column((x) => x.event.schemaVersion),
+			column((x) => JSON.stringify(x.event.data)),
+			column((x) => JSON.stringify(x.event.metadata ?? {})),
+		];
+		await this.#pg.query({ ...APPEND_TO_STREAMS[asyncCommit ? "async" : "sync"], values });
+		this.#appended();
 	}
 
 	/** The stream's events from `fromVersion` on, in version order. */

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import { JobDead, JobFailed, JobSucceeded } from "../../events/jobs/index.ts";
-import { DuplicateEventError, type EventStore } from "../eventstore/index.ts";
+import { DuplicateEventError, type EventStore, type NewEvent } from "../eventstore/index.ts";
+import { GroupCommit } from "./group-commit.ts";
 import { nameBasedId } from "./name-based-id.ts";
 
 export type AttemptOutcome = {
@@ -13,6 +14,7 @@ export type AttemptOutcome = {
 
 const OUTCOMES = { succeeded: JobSucceeded, failed: JobFailed, dead: JobDead } as const;
 export type OutcomeKind = keyof typeof OUTCOMES;
+type StreamEvent = { streamId: string; event: NewEvent & { id: string } };
 
 /**
  * Records how each attempt ended: as an event in the job's stream (`job-<id>`, published on
@@ -23,6 +25,8 @@ export type OutcomeKind = keyof typeof OUTCOMES;
 export class JobOutcomes {
 	readonly #store: EventStore;
 	readonly #pg: pg.Pool;
+	/** Outcomes of concurrent attempts share one append (each still waits for its own). */
+	readonly #appends = new GroupCommit<StreamEvent>((entries) => this.#appendAll(entries));
 
 	constructor(store: EventStore, pool: pg.Pool) {
 		this.#store = store;
@@ -45,17 +49,32 @@ export class JobOutcomes {
 
 	async #append(kind: OutcomeKind, data: AttemptOutcome & { error?: string }): Promise<void> {
 		const contract = OUTCOMES[kind];
-		const event = {
-			id: nameBasedId("job-outcome", data.jobId, String(data.attempt), kind),
-			type: contract.type,
-			schemaVersion: contract.version,
-			data,
-			metadata: { correlationId: data.jobId },
-		};
+		await this.#appends.add({
+			streamId: `job-${data.jobId}`,
+			event: {
+				id: nameBasedId("job-outcome", data.jobId, String(data.attempt), kind),
+				type: contract.type,
+				schemaVersion: contract.version,
+				data,
+				metadata: { correlationId: data.jobId },
+			},
+		});
+	}
+
+	/**
+	 * One statement for the whole group; should it collide with a concurrent append to one of
+	 * the job streams, each event is appended alone (an already recorded one is skipped).
+	 */
+	async #appendAll(entries: StreamEvent[]): Promise<void> {
 		try {
-			await this.#store.append(`job-${data.jobId}`, [event], "any");
+			await this.#store.appendToStreams(entries, { asyncCommit: true });
 		} catch (err) {
-			if (!(err instanceof DuplicateEventError)) throw err;
+			if (entries.length === 1) throw err;
+			for (const { streamId, event } of entries) {
+				await this.#store.append(streamId, [event], "any").catch((one: unknown) => {
+					if (!(one instanceof DuplicateEventError)) throw one;
+				});
+			}
 		}
 	}
 }

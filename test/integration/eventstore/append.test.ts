@@ -81,3 +81,33 @@ describe("EventStore.append", () => {
 		expect((await es.store.readStream("s-meta"))[0]?.metadata).toEqual(metadata);
 	});
 });
+
+describe("EventStore.appendToStreams", () => {
+	let es: EventStoreDb;
+	beforeAll(async () => {
+		await requireServers("postgres");
+		es = await createEventStoreDb();
+	});
+	afterAll(() => es?.close());
+
+	const entry = (streamId: string, n: number) => ({ streamId, event: { ...event(n), id: randomUUID() } });
+
+	it("appends each event after its own stream's head, in one statement", async () => {
+		await es.store.append("multi-a", [event(0)]);
+		const batch = [entry("multi-a", 1), entry("multi-b", 1), entry("multi-a", 2)];
+		await es.store.appendToStreams(batch, { asyncCommit: true });
+		expect((await es.store.readStream("multi-a")).map((e) => [e.version, e.data])).toEqual([
+			[1, { n: 0 }],
+			[2, { n: 1 }],
+			[3, { n: 2 }],
+		]);
+		expect((await es.store.readStream("multi-b")).map((e) => e.version)).toEqual([1]);
+	});
+
+	it("skips an event whose id is already stored, so recording it again adds nothing", async () => {
+		const once = entry("multi-c", 1);
+		await es.store.appendToStreams([once]);
+		await es.store.appendToStreams([once, entry("multi-c", 2)]);
+		expect((await es.store.readStream("multi-c")).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
+	});
+});
