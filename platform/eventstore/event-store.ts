@@ -82,24 +82,21 @@ const READ_STREAM = {
 /**
  * Events to many streams in one statement, each after its stream's head ("any" version);
  * an event whose id is already stored is skipped, so recording it again adds nothing.
- * `asyncCommit` commits without waiting for the WAL flush (set_config is local to the
- * statement's own transaction).
  */
-const appendToStreamsSql = (asyncCommit: boolean) => `
+const APPEND_TO_STREAMS = {
+	name: "eventstore.append-to-streams",
+	text: `
 WITH e AS (
   SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
     WITH ORDINALITY AS e(stream_id, id, type, schema_version, data, metadata, ord)),
 head AS (
   SELECT s.stream_id, COALESCE((SELECT MAX(stream_version) FROM events WHERE stream_id = s.stream_id), 0) AS version
-  FROM (SELECT DISTINCT stream_id FROM e) s)${asyncCommit ? ",\ncommit_mode AS (SELECT set_config('synchronous_commit', 'off', true))" : ""}
+  FROM (SELECT DISTINCT stream_id FROM e) s)
 INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata)
 SELECT e.stream_id, head.version + row_number() OVER (PARTITION BY e.stream_id ORDER BY e.ord), e.id, e.type, e.schema_version, e.data, e.metadata
-FROM e JOIN head USING (stream_id)${asyncCommit ? ", commit_mode" : ""}
+FROM e JOIN head USING (stream_id)
 ORDER BY e.ord
-ON CONFLICT (event_id) DO NOTHING`;
-const APPEND_TO_STREAMS = {
-	sync: { name: "eventstore.append-to-streams", text: appendToStreamsSql(false) },
-	async: { name: "eventstore.append-to-streams.async-commit", text: appendToStreamsSql(true) },
+ON CONFLICT (event_id) DO NOTHING`,
 };
 
 type AppendRow = { global_position: string; stream_version: number; transaction_id: string };
@@ -163,12 +160,8 @@ export class EventStore {
 	 * writers with many small independent streams, such as job outcomes). Every event needs its
 	 * `id`: one already stored is skipped. A concurrent append to one of the streams fails the
 	 * whole statement on the (stream_id, stream_version) key; append those one by one then.
-	 * `asyncCommit` is for writers whose events a later synchronous commit makes durable anyway.
 	 */
-	async appendToStreams(
-		entries: readonly { streamId: string; event: NewEvent & { id: string } }[],
-		{ asyncCommit = false }: { asyncCommit?: boolean } = {},
-	): Promise<void> {
+	async appendToStreams(entries: readonly { streamId: string; event: NewEvent & { id: string } }[]): Promise<void> {
 		if (entries.length === 0) return;
 		for (const { event } of entries) this.#validate(event);
 		const column = <T>(pick: (entry: (typeof entries)[number]) => T) => entries.map(pick);
@@ -180,7 +173,7 @@ export class EventStore {
 			column((x) => JSON.stringify(x.event.data)),
 			column((x) => JSON.stringify(x.event.metadata ?? {})),
 		];
-		await this.#pg.query({ ...APPEND_TO_STREAMS[asyncCommit ? "async" : "sync"], values });
+		await this.#pg.query({ ...APPEND_TO_STREAMS, values });
 		this.#appended();
 	}
 

@@ -67,7 +67,7 @@ export class JobOutcomes {
 	 */
 	async #appendAll(entries: StreamEvent[]): Promise<void> {
 		try {
-			await this.#store.appendToStreams(entries, { asyncCommit: true });
+			await this.#store.appendToStreams(entries);
 		} catch (err) {
 			if (entries.length === 1) throw err;
 			for (const { streamId, event } of entries) {

@@ -95,7 +95,7 @@ describe("EventStore.appendToStreams", () => {
 	it("appends each event after its own stream's head, in one statement", async () => {
 		await es.store.append("multi-a", [event(0)]);
 		const batch = [entry("multi-a", 1), entry("multi-b", 1), entry("multi-a", 2)];
-		await es.store.appendToStreams(batch, { asyncCommit: true });
+		await es.store.appendToStreams(batch);
 		expect((await es.store.readStream("multi-a")).map((e) => [e.version, e.data])).toEqual([
 			[1, { n: 0 }],
 			[2, { n: 1 }],
