@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exportPKCS8, generateKeyPair } from "jose";
 import { median, RUNNER, spawnUntilReady } from "./support.ts";
 
 const RUNS = 5;
@@ -13,12 +17,21 @@ async function freePort(): Promise<number> {
 	});
 }
 
-async function platformNode() {
+/** Production refuses to start without a signing key; the bench writes one for its nodes. */
+async function signingKeyFile(): Promise<string> {
+	const file = join(mkdtempSync(join(tmpdir(), "bench-key-")), "signing-key.pem");
+	const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
+	writeFileSync(file, await exportPKCS8(privateKey), { mode: 0o600 });
+	return file;
+}
+
+async function platformNode(keyFile: string) {
 	const [api, ops] = [await freePort(), await freePort()];
 	return spawnUntilReady(
 		[RUNNER, "--config", "moleculer.config.ts", "--mask", "**/*.service.ts", "services"],
 		{
 			PLATFORM_ENV: "production",
+			PLATFORM_AUTH__SIGNING_KEY_FILE: keyFile,
 			PLATFORM_LOG__LEVEL: "warn",
 			PLATFORM_API__PORT: String(api),
 			PLATFORM_OPS__PORT: String(ops),
@@ -43,9 +56,10 @@ async function bareNode() {
 export async function startupBench() {
 	const platform = { ready: [] as number[], rss: [] as number[] };
 	const bare = { ready: [] as number[], rss: [] as number[] };
+	const keyFile = await signingKeyFile();
 	for (let i = 0; i < RUNS; i++) {
 		for (const [start, into] of [
-			[platformNode, platform],
+			[() => platformNode(keyFile), platform],
 			[bareNode, bare],
 		] as const) {
 			const node = await start();

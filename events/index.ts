@@ -3,7 +3,8 @@
  * appends are validated against it and consumers decode with it.
  */
 import type { EventContract } from "../platform/contracts/index.ts";
+import { identityEvents } from "./identity/index.ts";
 import { jobEvents } from "./jobs/index.ts";
 import { ledgerEvents } from "./ledger/index.ts";
 
-export const contracts: EventContract[] = [...ledgerEvents, ...jobEvents];
+export const contracts: EventContract[] = [...ledgerEvents, ...jobEvents, ...identityEvents];

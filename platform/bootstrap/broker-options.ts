@@ -1,4 +1,5 @@
 import type { BrokerOptions, ServiceBroker } from "moleculer";
+import { AuthenticationMiddleware } from "../auth/index.ts";
 import type { Config } from "../config/index.ts";
 import { RequestContextMiddleware } from "../context/index.ts";
 import type { EventContract } from "../contracts/index.ts";
@@ -41,6 +42,7 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 			RequestContextMiddleware(),
 			ActionMetricsMiddleware(platform.metrics),
 			ErrorBusMiddleware(platform.errors),
+			AuthenticationMiddleware(() => platform.container.resolve("accessTokens")),
 		],
 		created: (broker: ServiceBroker) => {
 			if (!handleSignals) return;

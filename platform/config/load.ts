@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { type Config, configSchema } from "./schema.ts";
+import { type Config, configSchema, crossFieldProblems } from "./schema.ts";
 import { envLayer, mergeLayers, yamlLayer } from "./sources.ts";
 
 /** Every problem found in the configuration, reported together. */
@@ -33,6 +33,7 @@ export function loadConfig({ dir, env = process.env }: LoadOptions): Config {
 	merged.tree.env ??= envName;
 	const result = configSchema.safeParse(merged.tree);
 	if (!result.success) problems.push(...result.error.issues.flatMap((i) => describeIssue(i, merged.origin)));
+	else problems.push(...crossFieldProblems(result.data));
 	if (problems.length > 0 || !result.success) throw new ConfigError(problems);
 	return result.data;
 }

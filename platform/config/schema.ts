@@ -29,6 +29,8 @@ export const configSchema = z.strictObject({
 	redis: z
 		.strictObject({
 			url: z.string().url().default("redis://127.0.0.1:6379"),
+			/** Before every key the platform writes, so environments (or test runs) sharing one Redis stay apart. */
+			keyPrefix: z.string().default(""),
 		})
 		.prefault({}),
 	kafka: z
@@ -144,6 +146,42 @@ export const configSchema = z.strictObject({
 			allowPrivateTargets: z.boolean().default(false),
 		})
 		.prefault({}),
+	auth: z
+		.strictObject({
+			/** `iss` of the access tokens this platform signs and the only one it accepts. */
+			issuer: z.string().min(1).default("platform"),
+			/** `aud` of the access tokens, likewise. */
+			audience: z.string().min(1).default("platform-api"),
+			accessTokenTtlSeconds: z.number().int().min(30).max(86_400).default(900),
+			refreshTokenTtlDays: z.number().int().min(1).max(365).default(30),
+			/** Leeway for `exp` and `nbf` between our clock and the issuer's. */
+			clockSkewSeconds: z.number().int().min(0).max(300).default(30),
+			/**
+			 * PKCS#8 PEM of the Ed25519 key that signs access tokens; pass it as a secret file
+			 * (PLATFORM_AUTH__SIGNING_KEY_FILE). Required in production; elsewhere a key is made at
+			 * start, so tokens die with the node.
+			 */
+			signingKey: z.string().min(1).optional(),
+			/** `kid` of that key in the token headers and the JWKS. */
+			keyId: z.string().min(1).default("platform-1"),
+			/** scrypt cost (N) for new password hashes; stored with each hash, so raising it keeps old ones valid. */
+			passwordCost: z
+				.number()
+				.int()
+				.min(1_024)
+				.refine((n) => (n & (n - 1)) === 0, "must be a power of two")
+				.default(32_768),
+			login: z
+				.strictObject({
+					/** Failed logins of one account within the window before it is refused for the rest of it. */
+					maxFailuresPerAccount: z.number().int().min(1).default(5),
+					/** Failed logins from one IP within the window, likewise. */
+					maxFailuresPerIp: z.number().int().min(1).default(50),
+					windowSeconds: z.number().int().min(1).default(900),
+				})
+				.prefault({}),
+		})
+		.prefault({}),
 	api: z
 		.strictObject({
 			host: z.string().default("127.0.0.1"),
@@ -190,3 +228,12 @@ export const configSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Settings that are fine one by one but not together. */
+export function crossFieldProblems(config: Config): string[] {
+	const problems: string[] = [];
+	if (config.env === "production" && !config.auth.signingKey) {
+		problems.push("auth.signingKey: required in production (a key made at start would sign tokens no other node accepts)");
+	}
+	return problems;
+}

@@ -32,7 +32,7 @@ export function yamlLayer(dir: string, name: string, required: boolean, problems
 /**
  * Environment overlay. Rule: PLATFORM_ + path segments joined by `__`, each segment in
  * SNAKE_CASE for a camelCase key: PLATFORM_SHUTDOWN__DEADLINE_MS -> shutdown.deadlineMs.
- * A name ending in _FILE reads the value from that file (for mounted secrets).
+ * A name ending in _FILE reads the value from that file, as a string taken verbatim (for mounted secrets).
  * Values are YAML scalars or flow collections: 42, true, null, [a, b].
  */
 export function envLayer(env: NodeJS.ProcessEnv, problems: string[]): Layer {
@@ -55,9 +55,10 @@ export function envLayer(env: NodeJS.ProcessEnv, problems: string[]): Layer {
 	return { tree, origin };
 }
 
+/** A secret is taken as written (trailing newline aside): a password of `yes` or `0123` is a string, a PEM keeps its lines. */
 function readSecret(name: string, file: string, problems: string[]): unknown {
 	try {
-		return parseScalar(readFileSync(file, "utf8").trim());
+		return readFileSync(file, "utf8").trim();
 	} catch (err) {
 		problems.push(`env ${name}: cannot read secret file ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`);
 		return undefined;

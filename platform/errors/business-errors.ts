@@ -47,3 +47,17 @@ export class NotFoundError extends BusinessError {
 		super(message, 404, "NOT_FOUND", data);
 	}
 }
+
+/** 401: no valid credentials (a bad password, a missing, expired or revoked token). */
+export class UnauthenticatedError extends BusinessError {
+	constructor(message: string, type = "UNAUTHENTICATED", data?: unknown) {
+		super(message, 401, type, data);
+	}
+}
+
+/** 429: too many requests; `retryAfterSeconds` says when to come back. */
+export class TooManyRequestsError extends BusinessError {
+	constructor(message: string, retryAfterSeconds: number, type = "TOO_MANY_REQUESTS") {
+		super(message, 429, type, { retryAfterSeconds });
+	}
+}

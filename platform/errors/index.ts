@@ -5,6 +5,8 @@ export {
 	type FieldIssue,
 	NotFoundError,
 	RuleViolationError,
+	TooManyRequestsError,
+	UnauthenticatedError,
 	ValidationError,
 } from "./business-errors.ts";
 export { ErrorBusMiddleware } from "./error-bus.middleware.ts";

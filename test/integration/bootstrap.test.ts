@@ -32,7 +32,7 @@ describe("node bootstrap", () => {
 				["providers", "number"],
 			]);
 			const [ready] = logLines(node.output(), /^node ready$/);
-			expect(ready).toMatchObject({ nodeID: node.nodeID, modules: ["api", "jobs", "ledger", "system", "webhooks"] });
+			expect(ready).toMatchObject({ nodeID: node.nodeID, modules: ["api", "identity", "jobs", "ledger", "system", "webhooks"] });
 			const info = await (await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/info`)).json();
 			expect(info).toMatchObject({ nodeID: node.nodeID, env: "test" });
 		} finally {

@@ -33,7 +33,7 @@ describe("loadConfig", () => {
 			"default.yaml": "api:\n  port: 3000\n  host: 0.0.0.0\nlog:\n  level: info\n",
 			"production.yaml": "api:\n  port: 8080\n",
 		});
-		const config = loadConfig({ dir, env: { PLATFORM_ENV: "production", PLATFORM_LOG__LEVEL: "warn" } });
+		const config = loadConfig({ dir, env: { PLATFORM_ENV: "production", PLATFORM_LOG__LEVEL: "warn", PLATFORM_AUTH__SIGNING_KEY: "pem" } });
 		expect(config.env).toBe("production");
 		expect(config.api).toEqual({ port: 8080, host: "0.0.0.0" });
 		expect(config.log.level).toBe("warn");
@@ -48,6 +48,19 @@ describe("loadConfig", () => {
 		expect(config.shutdown.deadlineMs).toBe(2500);
 		expect(config.bootstrap.migrate).toBe(false);
 		expect(config.kafka.brokers).toEqual(["a:1", "b:2"]);
+	});
+
+	it("refuses production without a signing key for access tokens", () => {
+		const dir = configDir({ "default.yaml": "" });
+		expect(problemsOf(() => loadConfig({ dir, env: { PLATFORM_ENV: "production" } }))).toEqual([
+			"auth.signingKey: required in production (a key made at start would sign tokens no other node accepts)",
+		]);
+	});
+
+	it("takes a secret file's content as written, lines and all", () => {
+		const dir = configDir({ "default.yaml": "", "key.pem": "-----BEGIN PRIVATE KEY-----\nMC4CAQ\n-----END PRIVATE KEY-----\n" });
+		const config = loadConfig({ dir, env: { PLATFORM_AUTH__SIGNING_KEY_FILE: join(dir, "key.pem") } });
+		expect(config.auth.signingKey).toBe("-----BEGIN PRIVATE KEY-----\nMC4CAQ\n-----END PRIVATE KEY-----");
 	});
 
 	it("reads a secret from the file a *_FILE variable names", () => {

@@ -1,0 +1,6 @@
+import type { EventContract } from "../../platform/contracts/index.ts";
+import { UserRegistered } from "./user-events.ts";
+
+export * from "./user-events.ts";
+
+export const identityEvents: EventContract[] = [UserRegistered];

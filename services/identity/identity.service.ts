@@ -1,0 +1,153 @@
+import { randomUUID } from "node:crypto";
+import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import { z } from "zod";
+import { JobsMixin } from "../../mixins/jobs.mixin.ts";
+import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
+import { type AuthMeta, hashPassword, type TokenUser, verifyPassword } from "../../platform/auth/index.ts";
+import { ConflictError, parseInput, UnauthenticatedError } from "../../platform/errors/index.ts";
+import { defineJob } from "../../platform/jobs/index.ts";
+import { user } from "./domain/user.ts";
+import { LoginThrottle } from "./login-throttle.ts";
+import { endSession, purgeExpired, rotate, startSession } from "./sessions.ts";
+
+const email = z
+	.email()
+	.max(254)
+	.transform((e) => e.toLowerCase());
+/** Long enough to matter, short enough that hashing it is not a denial of service. */
+const password = z.string().min(10, "must have at least 10 characters").max(200);
+const registerParams = z.strictObject({ email, password, displayName: z.string().trim().min(1).max(100) });
+const loginParams = z.strictObject({ email, password: z.string().min(1).max(200) });
+const refreshParams = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+
+/** Equalises the time of a login for an unknown email with one for a known one. */
+let decoyHash: Promise<string> | undefined;
+
+type Credentials = { user_id: string; email: string; display_name: string; password_hash: string };
+type IdentityMeta = AuthMeta & { ip?: string };
+type TokenPair = { tokenType: string; accessToken: string; expiresIn: number; refreshToken: string; user: TokenUser };
+type Self = WithPlatform & {
+	throttle: LoginThrottle;
+	tokensFor(who: TokenUser, refreshToken: string | undefined): Promise<TokenPair>;
+};
+
+const purgeRefreshTokens = defineJob({
+	name: "identity.purgeRefreshTokens",
+	description: "Deletes refresh tokens past their expiry, hourly.",
+	payload: z.strictObject({}),
+	cron: { schedule: "17 * * * *", payload: {} },
+	maxAttempts: 3,
+	concurrency: 1,
+	async handler(_payload, ctx) {
+		const deleted = await purgeExpired(ctx.resolve("pg"));
+		ctx.logger.info({ deleted }, "expired refresh tokens purged");
+		return { deleted };
+	},
+});
+
+/**
+ * Users and sessions: `register` (an event-sourced user; the password hash stays in
+ * identity_credentials), `login` (scrypt, throttled per account and per IP) answering an
+ * access token and a refresh token, `refresh` (rotates; a reused token revokes its family),
+ * `logout`, `me` (the caller of a verified access token) and `jwks`.
+ */
+export default {
+	name: "identity",
+	mixins: [PlatformMixin, JobsMixin([purgeRefreshTokens])],
+	actions: {
+		async register(ctx: Context<unknown, AuthMeta>) {
+			const input = parseInput(registerParams, ctx.params);
+			const { config } = this.platform();
+			const hash = await hashPassword(input.password, config.auth.passwordCost);
+			const pg = this.resolve("pg");
+			// Claims the email; a row left unregistered by a registration cut short is taken over.
+			const { rows } = await pg.query<{ user_id: string }>(
+				`INSERT INTO identity_credentials (user_id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
+				 ON CONFLICT (email) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash
+				 WHERE identity_credentials.registered = false
+				 RETURNING user_id`,
+				[randomUUID(), input.email, input.displayName, hash],
+			);
+			const userId = rows[0]?.user_id;
+			if (!userId) throw new ConflictError("This email is already registered", "EMAIL_TAKEN", { field: "email" });
+			const registration = { userId, email: input.email, displayName: input.displayName };
+			const recorded = await this.resolve("commandRunner")
+				.execute(user, "recordRegistration", registration, { correlationId: ctx.requestID ?? undefined })
+				.catch((err: unknown) => {
+					// Recorded by the attempt that was cut short: finish what it started.
+					if (err instanceof ConflictError && err.type === "USER_EXISTS") return undefined;
+					throw err;
+				});
+			await pg.query("UPDATE identity_credentials SET registered = true WHERE user_id = $1", [userId]);
+			return { ...registration, position: recorded?.position };
+		},
+
+		async login(ctx: Context<unknown, IdentityMeta>) {
+			const input = parseInput(loginParams, ctx.params);
+			const { config } = this.platform();
+			const throttle = this.throttle;
+			await throttle.check(input.email, ctx.meta.ip);
+			const { rows } = await this.resolve("pg").query<Credentials>(
+				"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
+				[input.email],
+			);
+			const found = rows[0];
+			decoyHash ??= hashPassword("decoy password", config.auth.passwordCost);
+			const matches = await verifyPassword(input.password, found?.password_hash ?? (await decoyHash));
+			if (!found || !matches) {
+				await throttle.failed(input.email, ctx.meta.ip);
+				throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
+			}
+			await throttle.succeeded(input.email);
+			return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, undefined);
+		},
+
+		async refresh(ctx: Context<unknown>) {
+			const { refreshToken } = parseInput(refreshParams, ctx.params);
+			const pg = this.resolve("pg");
+			const rotated = await rotate(pg, refreshToken, this.platform().config.auth.refreshTokenTtlDays);
+			const { rows } = await pg.query<Credentials>("SELECT user_id, email, display_name FROM identity_credentials WHERE user_id = $1", [
+				rotated.userId,
+			]);
+			const found = rows[0];
+			if (!found) throw new UnauthenticatedError("Refresh token invalid", "TOKEN_INVALID");
+			return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, rotated.refreshToken);
+		},
+
+		async logout(ctx: Context<unknown>) {
+			const { refreshToken } = parseInput(refreshParams, ctx.params);
+			await endSession(this.resolve("pg"), refreshToken);
+			return { loggedOut: true };
+		},
+
+		me(ctx: Context<unknown, AuthMeta>) {
+			if (!ctx.meta.user) throw new UnauthenticatedError("An access token is required", "TOKEN_MISSING");
+			return ctx.meta.user;
+		},
+
+		jwks() {
+			return this.resolve("accessTokens").jwks();
+		},
+	},
+	methods: {
+		/** An access token for the user, and a refresh token: the rotated one, or a new family's. */
+		async tokensFor(who: TokenUser, refreshToken: string | undefined): Promise<TokenPair> {
+			const { auth } = this.platform().config;
+			const access = await this.resolve("accessTokens").issue(who);
+			return {
+				tokenType: "Bearer",
+				...access,
+				refreshToken: refreshToken ?? (await startSession(this.resolve("pg"), who.id, auth.refreshTokenTtlDays)),
+				user: who,
+			};
+		},
+	},
+	created() {
+		const { config } = this.platform();
+		this.throttle = new LoginThrottle(this.resolve("redis"), config.auth.login, config.redis.keyPrefix);
+	},
+	async started() {
+		// A signing key that cannot be read stops the start, not the first login.
+		await this.resolve("accessTokens").jwks();
+	},
+} satisfies ServiceSchema<ServiceSettingSchema, Self>;
