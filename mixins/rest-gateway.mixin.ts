@@ -1,16 +1,35 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { BlockList } from "node:net";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
+import type { AuthMeta } from "../platform/auth/index.ts";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import { problemOf } from "../platform/errors/index.ts";
-import { drainHttpServer } from "../platform/http/index.ts";
+import { clientIp, drainHttpServer, trustedProxyList } from "../platform/http/index.ts";
 
 type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown };
+type CallContext = { meta: AuthMeta & { ip?: string } };
+type Gateway = { trustedProxies: BlockList };
+
+/** Actions named `wellKnown<Name>` are served under /.well-known (e.g. identity.wellKnownJwks), and only there. */
+const WELL_KNOWN_ACTIONS = "*.wellKnown*";
+
+/**
+ * What every route tells the action about the request: its Authorization header (the
+ * Authentication middleware turns it into ctx.meta.user) and the client's IP.
+ */
+function onBeforeCall(this: Gateway, ctx: CallContext, _route: unknown, req: IncomingMessage) {
+	if (req.headers.authorization !== undefined) ctx.meta.authorization = req.headers.authorization;
+	const ip = clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], this.trustedProxies);
+	if (ip) ctx.meta.ip = ip;
+}
 type AliasedRequest = IncomingMessage & { $alias?: { method: string; fullPath: string }; $ctx?: { requestID?: string | null; id: string } };
 
 /**
- * Serves the actions that declare `rest: "VERB /path"` under /api/v1, on the host and port
- * from config, and records every answered request by route and status. Every error answers
+ * Serves the actions that declare `rest: "VERB /path"` under /api/v1 (and `wellKnown*`
+ * actions under /.well-known), on the host and port from config, passes each call the
+ * request's Authorization header and client IP (X-Forwarded-For only from `api.trustedProxies`),
+ * and records every answered request by route and status. Every error answers
  * as application/problem+json (platform/errors/problem.ts) and passes the node's error bus.
  */
 export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
@@ -21,7 +40,16 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 				path: "/api/v1",
 				autoAliases: true,
 				mappingPolicy: "restrict",
+				blacklist: [WELL_KNOWN_ACTIONS],
 				bodyParsers: { json: { limit: "1MB" } },
+				onBeforeCall,
+			},
+			{
+				path: "/.well-known",
+				autoAliases: true,
+				mappingPolicy: "restrict",
+				whitelist: [WELL_KNOWN_ACTIONS],
+				onBeforeCall,
 			},
 		],
 		onError(this: { broker: Parameters<typeof platformOf>[0] }, req: AliasedRequest, res: ServerResponse, err: unknown) {
@@ -32,6 +60,7 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 			const problem = problemOf(err, traceId);
 			if (res.headersSent) return void res.end();
 			if (traceId) res.setHeader("X-Request-ID", traceId);
+			if (problem.retryAfterSeconds) res.setHeader("Retry-After", String(problem.retryAfterSeconds));
 			res.setHeader("Content-Type", "application/problem+json");
 			res.writeHead(problem.status);
 			res.end(JSON.stringify(problem));
@@ -42,6 +71,7 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 		const { config, metrics } = platform;
 		this.settings.ip = config.api.host;
 		this.settings.port = config.api.port;
+		this.trustedProxies = trustedProxyList(config.api.trustedProxies);
 		platform.onDrain("http", () => drainHttpServer(this.server));
 		// A listener on the server itself sees every request, also those no route matches.
 		this.server.prependListener("request", (req: AliasedRequest, res: ServerResponse) => {

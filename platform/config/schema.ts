@@ -186,6 +186,13 @@ export const configSchema = z.strictObject({
 		.strictObject({
 			host: z.string().default("127.0.0.1"),
 			port: port.default(3000),
+			/**
+			 * Addresses or CIDR ranges of the proxies in front of the gateways (load balancers):
+			 * only from these is X-Forwarded-For believed when taking a request's client IP.
+			 */
+			trustedProxies: z
+				.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: "must be an IP address or CIDR range" }))
+				.default([]),
 		})
 		.prefault({}),
 	ops: z

@@ -10,6 +10,8 @@ export type Problem = {
 	code: string;
 	/** The fields that failed and why (422). */
 	errors?: FieldIssue[];
+	/** When to try again (429); the REST gateway also sends it as Retry-After. */
+	retryAfterSeconds?: number;
 	/** Quote it when reporting the problem: every log line of the request carries it. */
 	traceId?: string;
 };
@@ -71,6 +73,8 @@ export function problemOf(err: unknown, traceId?: string): Problem {
 	};
 	const errors = fieldsOf(e);
 	if (status === 422 && errors) problem.errors = errors;
+	const retryAfter = (e.data as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+	if (status === 429 && typeof retryAfter === "number" && retryAfter > 0) problem.retryAfterSeconds = Math.ceil(retryAfter);
 	if (traceId) problem.traceId = traceId;
 	return problem;
 }

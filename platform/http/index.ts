@@ -1,1 +1,2 @@
+export { clientIp, trustedProxyList } from "./client-ip.ts";
 export { drainHttpServer } from "./drain.ts";

@@ -54,79 +54,101 @@ const purgeRefreshTokens = defineJob({
 export default {
 	name: "identity",
 	mixins: [PlatformMixin, JobsMixin([purgeRefreshTokens])],
+	// REST: /api/v1/auth/...; `me` at /api/v1/me and the JWKS at /.well-known/jwks.json.
+	settings: { rest: "/auth" },
 	actions: {
-		async register(ctx: Context<unknown, AuthMeta>) {
-			const input = parseInput(registerParams, ctx.params);
-			const { config } = this.platform();
-			const hash = await hashPassword(input.password, config.auth.passwordCost);
-			const pg = this.resolve("pg");
-			// Claims the email; a row left unregistered by a registration cut short is taken over.
-			const { rows } = await pg.query<{ user_id: string }>(
-				`INSERT INTO identity_credentials (user_id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
+		register: {
+			rest: "POST /register",
+			async handler(ctx: Context<unknown, AuthMeta & { $statusCode?: number }>) {
+				const input = parseInput(registerParams, ctx.params);
+				const { config } = this.platform();
+				const hash = await hashPassword(input.password, config.auth.passwordCost);
+				const pg = this.resolve("pg");
+				// Claims the email; a row left unregistered by a registration cut short is taken over.
+				const { rows } = await pg.query<{ user_id: string }>(
+					`INSERT INTO identity_credentials (user_id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
 				 ON CONFLICT (email) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash
 				 WHERE identity_credentials.registered = false
 				 RETURNING user_id`,
-				[randomUUID(), input.email, input.displayName, hash],
-			);
-			const userId = rows[0]?.user_id;
-			if (!userId) throw new ConflictError("This email is already registered", "EMAIL_TAKEN", { field: "email" });
-			const registration = { userId, email: input.email, displayName: input.displayName };
-			const recorded = await this.resolve("commandRunner")
-				.execute(user, "recordRegistration", registration, { correlationId: ctx.requestID ?? undefined })
-				.catch((err: unknown) => {
-					// Recorded by the attempt that was cut short: finish what it started.
-					if (err instanceof ConflictError && err.type === "USER_EXISTS") return undefined;
-					throw err;
-				});
-			await pg.query("UPDATE identity_credentials SET registered = true WHERE user_id = $1", [userId]);
-			return { ...registration, position: recorded?.position };
+					[randomUUID(), input.email, input.displayName, hash],
+				);
+				const userId = rows[0]?.user_id;
+				if (!userId) throw new ConflictError("This email is already registered", "EMAIL_TAKEN", { field: "email" });
+				const registration = { userId, email: input.email, displayName: input.displayName };
+				const recorded = await this.resolve("commandRunner")
+					.execute(user, "recordRegistration", registration, { correlationId: ctx.requestID ?? undefined })
+					.catch((err: unknown) => {
+						// Recorded by the attempt that was cut short: finish what it started.
+						if (err instanceof ConflictError && err.type === "USER_EXISTS") return undefined;
+						throw err;
+					});
+				await pg.query("UPDATE identity_credentials SET registered = true WHERE user_id = $1", [userId]);
+				ctx.meta.$statusCode = 201;
+				return { ...registration, position: recorded?.position };
+			},
 		},
 
-		async login(ctx: Context<unknown, IdentityMeta>) {
-			const input = parseInput(loginParams, ctx.params);
-			const { config } = this.platform();
-			const throttle = this.throttle;
-			await throttle.check(input.email, ctx.meta.ip);
-			const { rows } = await this.resolve("pg").query<Credentials>(
-				"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
-				[input.email],
-			);
-			const found = rows[0];
-			decoyHash ??= hashPassword("decoy password", config.auth.passwordCost);
-			const matches = await verifyPassword(input.password, found?.password_hash ?? (await decoyHash));
-			if (!found || !matches) {
-				await throttle.failed(input.email, ctx.meta.ip);
-				throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
-			}
-			await throttle.succeeded(input.email);
-			return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, undefined);
+		login: {
+			rest: "POST /login",
+			async handler(ctx: Context<unknown, IdentityMeta>) {
+				const input = parseInput(loginParams, ctx.params);
+				const { config } = this.platform();
+				const throttle = this.throttle;
+				await throttle.check(input.email, ctx.meta.ip);
+				const { rows } = await this.resolve("pg").query<Credentials>(
+					"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
+					[input.email],
+				);
+				const found = rows[0];
+				decoyHash ??= hashPassword("decoy password", config.auth.passwordCost);
+				const matches = await verifyPassword(input.password, found?.password_hash ?? (await decoyHash));
+				if (!found || !matches) {
+					await throttle.failed(input.email, ctx.meta.ip);
+					throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
+				}
+				await throttle.succeeded(input.email);
+				return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, undefined);
+			},
 		},
 
-		async refresh(ctx: Context<unknown>) {
-			const { refreshToken } = parseInput(refreshParams, ctx.params);
-			const pg = this.resolve("pg");
-			const rotated = await rotate(pg, refreshToken, this.platform().config.auth.refreshTokenTtlDays);
-			const { rows } = await pg.query<Credentials>("SELECT user_id, email, display_name FROM identity_credentials WHERE user_id = $1", [
-				rotated.userId,
-			]);
-			const found = rows[0];
-			if (!found) throw new UnauthenticatedError("Refresh token invalid", "TOKEN_INVALID");
-			return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, rotated.refreshToken);
+		refresh: {
+			rest: "POST /refresh",
+			async handler(ctx: Context<unknown>) {
+				const { refreshToken } = parseInput(refreshParams, ctx.params);
+				const pg = this.resolve("pg");
+				const rotated = await rotate(pg, refreshToken, this.platform().config.auth.refreshTokenTtlDays);
+				const { rows } = await pg.query<Credentials>("SELECT user_id, email, display_name FROM identity_credentials WHERE user_id = $1", [
+					rotated.userId,
+				]);
+				const found = rows[0];
+				if (!found) throw new UnauthenticatedError("Refresh token invalid", "TOKEN_INVALID");
+				return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, rotated.refreshToken);
+			},
 		},
 
-		async logout(ctx: Context<unknown>) {
-			const { refreshToken } = parseInput(refreshParams, ctx.params);
-			await endSession(this.resolve("pg"), refreshToken);
-			return { loggedOut: true };
+		logout: {
+			rest: "POST /logout",
+			async handler(ctx: Context<unknown>) {
+				const { refreshToken } = parseInput(refreshParams, ctx.params);
+				await endSession(this.resolve("pg"), refreshToken);
+				return { loggedOut: true };
+			},
 		},
 
-		me(ctx: Context<unknown, AuthMeta>) {
-			if (!ctx.meta.user) throw new UnauthenticatedError("An access token is required", "TOKEN_MISSING");
-			return ctx.meta.user;
+		me: {
+			rest: { method: "GET", path: "/me", basePath: "/" },
+			handler(ctx: Context<unknown, AuthMeta>) {
+				if (!ctx.meta.user) throw new UnauthenticatedError("An access token is required", "TOKEN_MISSING");
+				return ctx.meta.user;
+			},
 		},
 
-		jwks() {
-			return this.resolve("accessTokens").jwks();
+		/** The public signing key, for anyone verifying our access tokens. */
+		wellKnownJwks: {
+			rest: { method: "GET", path: "/jwks.json", basePath: "/" },
+			handler() {
+				return this.resolve("accessTokens").jwks();
+			},
 		},
 	},
 	methods: {

@@ -55,7 +55,7 @@ describe("identity", () => {
 		await expect(login("nobody@example.com")).rejects.toMatchObject({ code: 401, type: "BAD_CREDENTIALS" });
 		const tokens = await login("Grace@example.com");
 		expect(decodeProtectedHeader(tokens.accessToken)).toMatchObject({ alg: "EdDSA", kid: "platform-1", typ: "at+jwt" });
-		const jwks = createLocalJWKSet(await broker.call("identity.jwks"));
+		const jwks = createLocalJWKSet(await broker.call("identity.wellKnownJwks"));
 		const { payload } = await jwtVerify(tokens.accessToken, jwks, { issuer: "platform", audience: "platform-api" });
 		expect(payload).toMatchObject({ sub: tokens.user.id, email: "grace@example.com" });
 		expect((payload.exp as number) - (payload.iat as number)).toBe(900);

@@ -35,7 +35,7 @@ describe("loadConfig", () => {
 		});
 		const config = loadConfig({ dir, env: { PLATFORM_ENV: "production", PLATFORM_LOG__LEVEL: "warn", PLATFORM_AUTH__SIGNING_KEY: "pem" } });
 		expect(config.env).toBe("production");
-		expect(config.api).toEqual({ port: 8080, host: "0.0.0.0" });
+		expect(config.api).toEqual({ port: 8080, host: "0.0.0.0", trustedProxies: [] });
 		expect(config.log.level).toBe("warn");
 	});
 
@@ -54,6 +54,13 @@ describe("loadConfig", () => {
 		const dir = configDir({ "default.yaml": "" });
 		expect(problemsOf(() => loadConfig({ dir, env: { PLATFORM_ENV: "production" } }))).toEqual([
 			"auth.signingKey: required in production (a key made at start would sign tokens no other node accepts)",
+		]);
+	});
+
+	it("refuses a trusted proxy that is not an address or range", () => {
+		const dir = configDir({ "default.yaml": "api:\n  trustedProxies: [10.0.0.0/8, proxy.local]\n" });
+		expect(problemsOf(() => loadConfig({ dir, env: {} }))).toEqual([
+			expect.stringMatching(/^api\.trustedProxies\.1: must be an IP address or CIDR range/),
 		]);
 	});
 

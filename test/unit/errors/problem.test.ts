@@ -1,5 +1,5 @@
 import { Errors } from "moleculer";
-import { ConflictError, problemOf, UnavailableError, ValidationError } from "../../../platform/errors/index.ts";
+import { ConflictError, problemOf, TooManyRequestsError, UnavailableError, ValidationError } from "../../../platform/errors/index.ts";
 
 describe("problemOf", () => {
 	it("keeps a business error's status, code and message", () => {
@@ -40,5 +40,14 @@ describe("problemOf", () => {
 		const timeout = new Errors.RequestTimeoutError({ action: "ledger.deposit", nodeID: "node-7" });
 		expect(problemOf(timeout)).toMatchObject({ status: 504, code: "TIMEOUT" });
 		expect(problemOf(timeout).detail).not.toContain("node-7");
+	});
+
+	it("tells a throttled caller when to come back", () => {
+		expect(problemOf(new TooManyRequestsError("Too many failed logins", 42.2, "LOGIN_THROTTLED"))).toMatchObject({
+			status: 429,
+			code: "LOGIN_THROTTLED",
+			retryAfterSeconds: 43,
+		});
+		expect(problemOf(new ConflictError("taken"))).not.toHaveProperty("retryAfterSeconds");
 	});
 });

@@ -1,0 +1,42 @@
+import { BlockList, isIP } from "node:net";
+
+/** Which peers may tell us the client's address: addresses (`10.0.0.5`) or CIDR ranges (`10.0.0.0/8`), as config has checked them. */
+export function trustedProxyList(entries: readonly string[]): BlockList {
+	const list = new BlockList();
+	for (const entry of entries) {
+		const [address = "", prefix] = entry.split("/");
+		const family = isIP(address) === 6 ? "ipv6" : "ipv4";
+		if (prefix === undefined) list.addAddress(address, family);
+		else list.addSubnet(address, Number(prefix), family);
+	}
+	return list;
+}
+
+/**
+ * The client's address: the peer's, unless the peer is a trusted proxy; then X-Forwarded-For
+ * is read from the right, skipping trusted proxies, and the first untrusted address is the
+ * client (everything left of it could have been written by the client itself).
+ * A hop that is not an address ends the walk at the last trusted proxy.
+ */
+export function clientIp(peer: string | undefined, forwardedFor: string | string[] | undefined, trusted: BlockList): string | undefined {
+	const normalise = (address: string) => address.replace(/^::ffff:/, "");
+	const isTrusted = (address: string) => {
+		const family = isIP(address);
+		return family !== 0 && trusted.check(address, family === 6 ? "ipv6" : "ipv4");
+	};
+	if (!peer) return undefined;
+	let client = normalise(peer);
+	if (!isTrusted(client) || !forwardedFor) return client;
+	const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor)
+		.split(",")
+		.map((hop) => normalise(hop.trim()))
+		.filter((hop) => hop !== "");
+	for (let i = hops.length - 1; i >= 0; i--) {
+		const hop = hops[i] as string;
+		// Garbage in the header ends the chain at the last proxy we trust.
+		if (isIP(hop) === 0) return client;
+		client = hop;
+		if (!isTrusted(client)) return client;
+	}
+	return client;
+}

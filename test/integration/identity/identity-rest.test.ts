@@ -1,0 +1,89 @@
+import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { type NodeProcess, startNode } from "../../support/node-process.ts";
+import { requireServers } from "../../support/servers.ts";
+
+type Answer = { status: number; headers: Headers; body: Record<string, unknown> };
+
+describe("identity over REST", () => {
+	let db: TestDatabase;
+	let node: NodeProcess;
+	const http = async (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
+		const res = await fetch(`http://127.0.0.1:${node.apiPort}${path}`, {
+			method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+			headers: { "content-type": "application/json", ...init.headers },
+			body: init.body === undefined ? undefined : JSON.stringify(init.body),
+		});
+		return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
+	};
+	const credentials = { email: "rest@example.com", password: "correct horse battery" };
+
+	beforeAll(async () => {
+		await requireServers("postgres", "redis", "kafka");
+		db = await createTestDatabase("idrest");
+		node = await startNode({
+			env: {
+				PLATFORM_POSTGRES__URL: db.url,
+				PLATFORM_REDIS__KEY_PREFIX: `${db.name}.`,
+				PLATFORM_API__TRUSTED_PROXIES: "[127.0.0.1]",
+				PLATFORM_AUTH__LOGIN__MAX_FAILURES_PER_IP: "3",
+			},
+		});
+	});
+	afterAll(async () => {
+		await node?.stop();
+		await db?.drop();
+	});
+
+	it("registers (201), logs in, and answers /me for the bearer of the access token", async () => {
+		const registered = await http("/api/v1/auth/register", { body: { ...credentials, displayName: "Rest" } });
+		expect(registered).toMatchObject({ status: 201, body: { email: "rest@example.com", displayName: "Rest" } });
+		const login = await http("/api/v1/auth/login", { body: credentials });
+		expect(login.status).toBe(200);
+		const { accessToken, refreshToken } = login.body as { accessToken: string; refreshToken: string };
+
+		const me = await http("/api/v1/me", { headers: { authorization: `Bearer ${accessToken}` } });
+		expect(me).toMatchObject({ status: 200, body: { id: registered.body.userId, email: "rest@example.com", name: "Rest" } });
+		const anonymous = await http("/api/v1/me");
+		expect(anonymous).toMatchObject({ status: 401, body: { code: "TOKEN_MISSING" } });
+		expect(anonymous.headers.get("content-type")).toBe("application/problem+json");
+		expect(await http("/api/v1/me", { headers: { authorization: "Bearer nope" } })).toMatchObject({
+			status: 401,
+			body: { code: "TOKEN_INVALID" },
+		});
+
+		const refreshed = await http("/api/v1/auth/refresh", { body: { refreshToken } });
+		expect(refreshed.status).toBe(200);
+		expect(await http("/api/v1/auth/logout", { body: { refreshToken: refreshed.body.refreshToken } })).toMatchObject({ status: 200 });
+	});
+
+	it("publishes the signing key at /.well-known/jwks.json only", async () => {
+		const jwks = await http("/.well-known/jwks.json");
+		expect(jwks).toMatchObject({
+			status: 200,
+			body: { keys: [{ kty: "OKP", crv: "Ed25519", kid: "platform-1", alg: "EdDSA", use: "sig" }] },
+		});
+		expect(JSON.stringify(jwks.body)).not.toContain('"d"');
+		expect((await http("/api/v1/auth/jwks.json")).status).toBe(404);
+	});
+
+	it("counts failed logins per client IP, taken from X-Forwarded-For behind a trusted proxy, with Retry-After", async () => {
+		const from = (ip: string) => ({ "x-forwarded-for": ip });
+		for (let i = 0; i < 3; i++) {
+			const failed = await http("/api/v1/auth/login", {
+				body: { email: `nobody${i}@example.com`, password: "wrong" },
+				headers: from("203.0.113.9"),
+			});
+			expect(failed.status).toBe(401);
+		}
+		const refused = await http("/api/v1/auth/login", { body: credentials, headers: from("203.0.113.9") });
+		expect(refused).toMatchObject({ status: 429, body: { code: "LOGIN_THROTTLED" } });
+		expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+		expect((await http("/api/v1/auth/login", { body: credentials, headers: from("198.51.100.4") })).status).toBe(200);
+	});
+
+	it("refuses a bad registration with the fields and reasons", async () => {
+		const bad = await http("/api/v1/auth/register", { body: { email: "x", password: "short", displayName: "" } });
+		expect(bad.status).toBe(422);
+		expect((bad.body.errors as { field: string }[]).map((e) => e.field).sort()).toEqual(["displayName", "email", "password"]);
+	});
+});
