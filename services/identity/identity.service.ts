@@ -3,7 +3,8 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { z } from "zod";
 import { JobsMixin } from "../../mixins/jobs.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
-import { type AuthMeta, hashPassword, type TokenUser, verifyPassword } from "../../platform/auth/index.ts";
+import { commandMetadata } from "../../platform/aggregates/index.ts";
+import { type AuthMeta, hashPassword, requireUser, type TokenUser, verifyPassword } from "../../platform/auth/index.ts";
 import { ConflictError, parseInput, UnauthenticatedError } from "../../platform/errors/index.ts";
 import { defineJob } from "../../platform/jobs/index.ts";
 import { user } from "./domain/user.ts";
@@ -76,7 +77,7 @@ export default {
 				if (!userId) throw new ConflictError("This email is already registered", "EMAIL_TAKEN", { field: "email" });
 				const registration = { userId, email: input.email, displayName: input.displayName };
 				const recorded = await this.resolve("commandRunner")
-					.execute(user, "recordRegistration", registration, { correlationId: ctx.requestID ?? undefined })
+					.execute(user, "recordRegistration", registration, commandMetadata(ctx))
 					.catch((err: unknown) => {
 						// Recorded by the attempt that was cut short: finish what it started.
 						if (err instanceof ConflictError && err.type === "USER_EXISTS") return undefined;
@@ -138,8 +139,7 @@ export default {
 		me: {
 			rest: { method: "GET", path: "/me", basePath: "/" },
 			handler(ctx: Context<unknown, AuthMeta>) {
-				if (!ctx.meta.user) throw new UnauthenticatedError("An access token is required", "TOKEN_MISSING");
-				return ctx.meta.user;
+				return requireUser(ctx);
 			},
 		},
 
