@@ -2,23 +2,26 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
-import type { AuthMeta } from "../platform/auth/index.ts";
+import type { AuthMeta, EntryMeta } from "../platform/auth/index.ts";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import { problemOf } from "../platform/errors/index.ts";
 import { clientIp, drainHttpServer, trustedProxyList } from "../platform/http/index.ts";
 
 type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown };
-type CallContext = { meta: AuthMeta & { ip?: string } };
+type CallContext = { meta: AuthMeta & EntryMeta & { ip?: string } };
 type Gateway = { trustedProxies: BlockList };
 
 /** Actions named `wellKnown<Name>` are served under /.well-known (e.g. identity.wellKnownJwks), and only there. */
 const WELL_KNOWN_ACTIONS = "*.wellKnown*";
 
 /**
- * What every route tells the action about the request: its Authorization header (the
- * Authentication middleware turns it into ctx.meta.user) and the client's IP.
+ * What every route tells the action about the request: which action the gateway was asked
+ * for (the Authorization middleware checks its declared permissions), the Authorization
+ * header (the Authentication middleware turns it into ctx.meta.user) and the client's IP.
  */
-function onBeforeCall(this: Gateway, ctx: CallContext, _route: unknown, req: IncomingMessage) {
+function onBeforeCall(this: Gateway, ctx: CallContext, _route: unknown, req: IncomingMessage & { $action?: { name: string } }) {
+	// The Authorization middleware checks this action's declared permissions.
+	ctx.meta.entry = { via: "rest", action: req.$action?.name ?? "" };
 	if (req.headers.authorization !== undefined) ctx.meta.authorization = req.headers.authorization;
 	const ip = clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], this.trustedProxies);
 	if (ip) ctx.meta.ip = ip;

@@ -1,5 +1,5 @@
 import type { BrokerOptions, ServiceBroker } from "moleculer";
-import { AuthenticationMiddleware } from "../auth/index.ts";
+import { AuthenticationMiddleware, AuthorizationMiddleware } from "../auth/index.ts";
 import type { Config } from "../config/index.ts";
 import { RequestContextMiddleware } from "../context/index.ts";
 import type { EventContract } from "../contracts/index.ts";
@@ -37,12 +37,16 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 		metrics: false,
 		skipProcessEventRegistration: true,
 		replOptions: { customCommands: projectionCommands },
+		// Moleculer wraps an action in these from first to last, so the last runs first: a
+		// call is timed, reported and given its request context before it is authenticated,
+		// then authorized, then handled.
 		middlewares: [
 			PlatformMiddleware(platform),
+			AuthorizationMiddleware(() => ({ roles: platform.container.resolve("roleView"), authz: platform.config.authz })),
+			AuthenticationMiddleware(() => platform.container.resolve("accessTokens")),
 			RequestContextMiddleware(),
 			ActionMetricsMiddleware(platform.metrics),
 			ErrorBusMiddleware(platform.errors),
-			AuthenticationMiddleware(() => platform.container.resolve("accessTokens")),
 		],
 		created: (broker: ServiceBroker) => {
 			if (!handleSignals) return;

@@ -182,6 +182,20 @@ export const configSchema = z.strictObject({
 				.prefault({}),
 		})
 		.prefault({}),
+	authz: z
+		.strictObject({
+			/**
+			 * Roles and the permissions they grant (module:resource:verb as the modules declare
+			 * them in module.yaml; `*` and `module:*` are wildcards). Roles are granted per user
+			 * with authz.grantRole.
+			 */
+			roles: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.array(z.string().min(1))).default({ admin: ["*"] }),
+			/** Roles every signed-in user has without a grant. */
+			defaultRoles: z.array(z.string()).default([]),
+			/** Emails of users who are administrators from the start (role `admin`), to grant the first roles. */
+			admins: z.array(z.email()).default([]),
+		})
+		.prefault({}),
 	api: z
 		.strictObject({
 			host: z.string().default("127.0.0.1"),
@@ -239,6 +253,10 @@ export type Config = z.infer<typeof configSchema>;
 /** Settings that are fine one by one but not together. */
 export function crossFieldProblems(config: Config): string[] {
 	const problems: string[] = [];
+	for (const role of config.authz.defaultRoles) {
+		if (!config.authz.roles[role]) problems.push(`authz.defaultRoles: role "${role}" is not defined in authz.roles`);
+	}
+	if (config.authz.admins.length > 0 && !config.authz.roles.admin) problems.push("authz.admins: needs a role `admin` in authz.roles");
 	if (config.env === "production" && !config.auth.signingKey) {
 		problems.push("auth.signingKey: required in production (a key made at start would sign tokens no other node accepts)");
 	}

@@ -4,7 +4,7 @@ import type { Kafka, Producer } from "kafkajs";
 import type pg from "pg";
 import type { Logger } from "pino";
 import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
-import { AccessTokens, loadSigningKey } from "../auth/index.ts";
+import { AccessTokens, loadSigningKey, RoleView } from "../auth/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventCatalog, type EventContract } from "../contracts/index.ts";
 import { AppendNotifier, EventStore } from "../eventstore/index.ts";
@@ -34,6 +34,8 @@ export type CoreCradle = {
 	jobMetrics: JobMetrics;
 	/** Signs and verifies access tokens with the node's signing key. */
 	accessTokens: AccessTokens;
+	/** Users' granted roles, through Redis. */
+	roleView: RoleView;
 };
 
 /** A client whose server does not answer must not hold the whole shutdown. */
@@ -77,6 +79,7 @@ export class PlatformContainer {
 					}),
 			).singleton(),
 			accessTokens: asFunction((c: CoreCradle) => new AccessTokens(loadSigningKey(c.config.auth, c.logger), c.config.auth)).singleton(),
+			roleView: asFunction((c: CoreCradle) => new RoleView(c.redis, c.eventStore, c.config.redis.keyPrefix)).singleton(),
 			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg)).singleton(),
 			jobMetrics: asFunction((c: CoreCradle) => createJobMetrics(c.metrics.registry, () => c.jobQueue.depths())).singleton(),
 		});

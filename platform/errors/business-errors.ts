@@ -61,3 +61,10 @@ export class TooManyRequestsError extends BusinessError {
 		super(message, 429, type, { retryAfterSeconds });
 	}
 }
+
+/** 403: the caller is known but may not do this. */
+export class ForbiddenError extends BusinessError {
+	constructor(message: string, type = "FORBIDDEN", data?: unknown) {
+		super(message, 403, type, data);
+	}
+}

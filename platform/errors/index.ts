@@ -3,6 +3,7 @@ export {
 	ConflictError,
 	describeIssues,
 	type FieldIssue,
+	ForbiddenError,
 	NotFoundError,
 	RuleViolationError,
 	TooManyRequestsError,

@@ -60,6 +60,7 @@ export default {
 	actions: {
 		register: {
 			rest: "POST /register",
+			permissions: "public",
 			async handler(ctx: Context<unknown, AuthMeta & { $statusCode?: number }>) {
 				const input = parseInput(registerParams, ctx.params);
 				const { config } = this.platform();
@@ -91,6 +92,7 @@ export default {
 
 		login: {
 			rest: "POST /login",
+			permissions: "public",
 			async handler(ctx: Context<unknown, IdentityMeta>) {
 				const input = parseInput(loginParams, ctx.params);
 				const { config } = this.platform();
@@ -114,6 +116,7 @@ export default {
 
 		refresh: {
 			rest: "POST /refresh",
+			permissions: "public",
 			async handler(ctx: Context<unknown>) {
 				const { refreshToken } = parseInput(refreshParams, ctx.params);
 				const pg = this.resolve("pg");
@@ -129,6 +132,7 @@ export default {
 
 		logout: {
 			rest: "POST /logout",
+			permissions: "public",
 			async handler(ctx: Context<unknown>) {
 				const { refreshToken } = parseInput(refreshParams, ctx.params);
 				await endSession(this.resolve("pg"), refreshToken);
@@ -138,6 +142,7 @@ export default {
 
 		me: {
 			rest: { method: "GET", path: "/me", basePath: "/" },
+			permissions: "authenticated",
 			handler(ctx: Context<unknown, AuthMeta>) {
 				return requireUser(ctx);
 			},
@@ -146,6 +151,7 @@ export default {
 		/** The public signing key, for anyone verifying our access tokens. */
 		wellKnownJwks: {
 			rest: { method: "GET", path: "/jwks.json", basePath: "/" },
+			permissions: "public",
 			handler() {
 				return this.resolve("accessTokens").jwks();
 			},

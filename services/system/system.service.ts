@@ -1,5 +1,10 @@
 import type { Context } from "moleculer";
+import { z } from "zod";
 import { PlatformMixin, type PlatformServiceSchema } from "../../mixins/platform.mixin.ts";
+import { parseInput } from "../../platform/errors/index.ts";
+
+/** Query strings arrive as text; parameters are checked (with zod, like every action) after authorization. */
+const startsParams = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 
 /** Which node answered and what it runs; also the cheapest call to test a path end to end. */
 export default {
@@ -8,23 +13,26 @@ export default {
 	actions: {
 		ping: {
 			rest: "GET /ping",
+			permissions: "public",
 			handler() {
 				return { nodeID: this.broker.nodeID, time: new Date().toISOString() };
 			},
 		},
 		starts: {
 			rest: "GET /starts",
-			params: { limit: { type: "number", integer: true, min: 1, max: 100, default: 20, convert: true } },
-			async handler(ctx: Context<{ limit: number }>) {
+			permissions: ["system:info:read"],
+			async handler(ctx: Context<unknown>) {
+				const { limit } = parseInput(startsParams, ctx.params);
 				const { rows } = await this.resolve("pg").query(
 					'SELECT node_id AS "nodeID", modules, started_at AS "startedAt" FROM system_node_starts ORDER BY id DESC LIMIT $1',
-					[ctx.params.limit],
+					[limit],
 				);
 				return rows;
 			},
 		},
 		info: {
 			rest: "GET /info",
+			permissions: ["system:info:read"],
 			handler() {
 				const platform = this.platform();
 				return {

@@ -2,6 +2,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { startNode } from "../support/node-process.ts";
 import { freePort } from "../support/ports.ts";
 import { requireServers } from "../support/servers.ts";
+import { signedIn } from "../support/tokens.ts";
 
 /** Lines of the node's JSON log whose `msg` matches. */
 function logLines(output: string, msg: RegExp): Record<string, unknown>[] {
@@ -32,8 +33,9 @@ describe("node bootstrap", () => {
 				["providers", "number"],
 			]);
 			const [ready] = logLines(node.output(), /^node ready$/);
-			expect(ready).toMatchObject({ nodeID: node.nodeID, modules: ["api", "identity", "jobs", "ledger", "system", "webhooks"] });
-			const info = await (await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/info`)).json();
+			expect(ready).toMatchObject({ nodeID: node.nodeID, modules: ["api", "authz", "identity", "jobs", "ledger", "system", "webhooks"] });
+			const headers = await signedIn(`http://127.0.0.1:${node.apiPort}`);
+			const info = await (await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/info`, { headers })).json();
 			expect(info).toMatchObject({ nodeID: node.nodeID, env: "test" });
 		} finally {
 			expect(await node.stop()).toBe(0);

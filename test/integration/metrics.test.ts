@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { type NodeProcess, startNode } from "../support/node-process.ts";
 import { requireServers } from "../support/servers.ts";
+import { signedIn } from "../support/tokens.ts";
 
 const run = promisify(execFile);
 
@@ -23,7 +24,8 @@ describe("GET /metrics", () => {
 		db = await createTestDatabase("metrics");
 		node = await startNode({ env: { PLATFORM_POSTGRES__URL: db.url } });
 		for (let i = 0; i < 3; i++) await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/ping`);
-		await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/starts?limit=0`);
+		const headers = await signedIn(`http://127.0.0.1:${node.apiPort}`);
+		await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/starts?limit=0`, { headers });
 		await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/nowhere`);
 		text = await (await fetch(`http://127.0.0.1:${node.opsPort}/metrics`)).text();
 	});

@@ -1,6 +1,7 @@
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { type NodeProcess, startNode } from "../support/node-process.ts";
 import { requireServers } from "../support/servers.ts";
+import { signedIn } from "../support/tokens.ts";
 
 type Answer = { status: number; contentType: string | null; requestId: string | null; body: Record<string, unknown> };
 
@@ -37,11 +38,11 @@ describe("REST errors: problem+json through one error bus", () => {
 	});
 
 	it("answers invalid parameters 422 naming each field and the reason", async () => {
-		const answer = await call("/system/starts?limit=1000");
+		const answer = await call("/system/starts?limit=1000", { headers: await signedIn(`http://127.0.0.1:${node.apiPort}`) });
 		expect(answer).toMatchObject({ status: 422, contentType: "application/problem+json" });
 		expect(answer.body).toMatchObject({
 			status: 422,
-			code: "VALIDATION_ERROR",
+			code: "VALIDATION_FAILED",
 			errors: [{ field: "limit", reason: expect.stringContaining("100") }],
 		});
 	});
@@ -80,6 +81,6 @@ describe("REST errors: problem+json through one error bus", () => {
 			);
 		expect(count("system", "INTERNAL_ERROR")).toBe(1);
 		expect(count("business", "ACCOUNT_EXISTS")).toBe(1);
-		expect(count("business", "VALIDATION_ERROR")).toBe(1);
+		expect(count("business", "VALIDATION_FAILED")).toBe(1);
 	});
 });
