@@ -38,7 +38,7 @@ export class Publisher {
 	readonly #kafka: Kafka;
 	readonly #settings: TopicSettings;
 	readonly #logger: Logger;
-	readonly #producer: Producer;
+	#producer: Producer;
 	readonly #ensured = new Set<string>();
 	#connected = false;
 
@@ -58,14 +58,32 @@ export class Publisher {
 		for (const topic of wanted) this.#ensured.add(topic);
 	}
 
-	/** Resolves once Kafka acknowledged every record of `batch`; rejects if any was not. */
+	/**
+	 * Resolves once Kafka acknowledged every record of `batch`; rejects if any was not. After
+	 * a failure the producer is replaced: an idempotent producer's sequence numbers may no
+	 * longer match the broker's (after a broker crash every send then fails with
+	 * OUT_OF_ORDER_SEQUENCE_NUMBER), and the relay sends the batch again anyway. A new
+	 * producer id can write records a second time; consumers' inboxes make that harmless.
+	 */
 	async send(batch: readonly TopicMessages[]): Promise<void> {
 		if (!this.#connected) {
 			await this.#producer.connect();
 			this.#connected = true;
 		}
 		await this.ensure(batch.map((t) => t.topic));
-		await this.#producer.sendBatch({ acks: -1, topicMessages: [...batch] });
+		try {
+			await this.#producer.sendBatch({ acks: -1, topicMessages: [...batch] });
+		} catch (err) {
+			await this.#replaceProducer();
+			throw err;
+		}
+	}
+
+	async #replaceProducer(): Promise<void> {
+		const failed = this.#producer;
+		this.#producer = this.#kafka.producer(PRODUCER_OPTIONS);
+		this.#connected = false;
+		await failed.disconnect().catch((err: unknown) => this.#logger.debug({ err }, "failed relay producer did not disconnect cleanly"));
 	}
 
 	async close(): Promise<void> {
