@@ -8,7 +8,7 @@ import { problemOf } from "../platform/errors/index.ts";
 import { clientIp, drainHttpServer, trustedProxyList } from "../platform/http/index.ts";
 
 type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown };
-type CallContext = { meta: AuthMeta & EntryMeta & { ip?: string } };
+type CallContext = { meta: AuthMeta & EntryMeta };
 type Gateway = { trustedProxies: BlockList };
 
 /** Actions named `wellKnown<Name>` are served under /.well-known (e.g. identity.wellKnownJwks), and only there. */
@@ -20,7 +20,6 @@ const WELL_KNOWN_ACTIONS = "*.wellKnown*";
  * header (the Authentication middleware turns it into ctx.meta.user) and the client's IP.
  */
 function onBeforeCall(this: Gateway, ctx: CallContext, _route: unknown, req: IncomingMessage & { $action?: { name: string } }) {
-	// The Authorization middleware checks this action's declared permissions.
 	ctx.meta.entry = { via: "rest", action: req.$action?.name ?? "" };
 	if (req.headers.authorization !== undefined) ctx.meta.authorization = req.headers.authorization;
 	const ip = clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], this.trustedProxies);

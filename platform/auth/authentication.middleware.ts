@@ -8,6 +8,8 @@ export type AuthMeta = {
 	user?: TokenUser;
 	/** Why a token that came along was not accepted (the call then runs anonymous). */
 	authFailure?: { type: string; message: string };
+	/** The client's address as the gateway took it (for per-IP limits). */
+	ip?: string;
 };
 
 const BEARER = /^Bearer\s+(\S+)$/i;

@@ -62,14 +62,14 @@ export class JobOutcomes {
 	}
 
 	/**
-	 * One statement for the whole group; should it collide with a concurrent append to one of
-	 * the job streams, each event is appended alone (an already recorded one is skipped).
+	 * One statement for the whole group; should it fail (say it collided with a concurrent
+	 * append to one of the job streams), each event is appended alone, taking the next version
+	 * and skipping one already recorded; a real outage fails there again and is reported.
 	 */
 	async #appendAll(entries: StreamEvent[]): Promise<void> {
 		try {
 			await this.#store.appendToStreams(entries);
-		} catch (err) {
-			if (entries.length === 1) throw err;
+		} catch {
 			for (const { streamId, event } of entries) {
 				await this.#store.append(streamId, [event], "any").catch((one: unknown) => {
 					if (!(one instanceof DuplicateEventError)) throw one;

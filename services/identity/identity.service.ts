@@ -25,7 +25,6 @@ const refreshParams = z.strictObject({ refreshToken: z.string().min(1).max(200) 
 let decoyHash: Promise<string> | undefined;
 
 type Credentials = { user_id: string; email: string; display_name: string; password_hash: string };
-type IdentityMeta = AuthMeta & { ip?: string };
 type TokenPair = { tokenType: string; accessToken: string; expiresIn: number; refreshToken: string; user: TokenUser };
 type Self = WithPlatform & {
 	throttle: LoginThrottle;
@@ -93,7 +92,7 @@ export default {
 		login: {
 			rest: "POST /login",
 			permissions: "public",
-			async handler(ctx: Context<unknown, IdentityMeta>) {
+			async handler(ctx: Context<unknown, AuthMeta>) {
 				const input = parseInput(loginParams, ctx.params);
 				const { config } = this.platform();
 				const throttle = this.throttle;
