@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { eventually } from "../support/eventually.ts";
 import { startNode } from "../support/node-process.ts";
 import { freePort } from "../support/ports.ts";
 import { requireServers } from "../support/servers.ts";
@@ -32,7 +33,8 @@ describe("node bootstrap", () => {
 				["migrations", "number"],
 				["providers", "number"],
 			]);
-			const [ready] = logLines(node.output(), /^node ready$/);
+			// /readyz answers as soon as readiness flips; the log line right after it may still be in the pipe.
+			const ready = await eventually("the node ready line", async () => logLines(node.output(), /^node ready$/)[0], 5_000);
 			expect(ready).toMatchObject({ nodeID: node.nodeID, modules: ["api", "authz", "identity", "jobs", "ledger", "system", "webhooks"] });
 			const headers = await signedIn(`http://127.0.0.1:${node.apiPort}`);
 			const info = await (await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/info`, { headers })).json();
