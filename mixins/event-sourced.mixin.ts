@@ -11,8 +11,10 @@ import { PlatformMixin } from "./platform.mixin.ts";
  */
 export function EventSourcedMixin<State>(aggregate: Aggregate<State>): Partial<ServiceSchema> {
 	const actions: Record<string, ActionSchema> = {};
-	for (const name of Object.keys(aggregate.commands)) {
+	for (const [name, command] of Object.entries(aggregate.commands)) {
 		actions[name] = {
+			...(command.rest ? { rest: command.rest } : {}),
+			...(command.permissions ? { permissions: command.permissions } : {}),
 			handler(this: { broker: Parameters<typeof platformOf>[0] }, ctx: Context<unknown, CommandMeta>): Promise<CommandResult> {
 				const runner = platformOf(this.broker).container.resolve("commandRunner");
 				return runner.execute(aggregate, name, ctx.params, commandMetadata(ctx));

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { PermissionRule } from "../auth/index.ts";
 
 /** An event as a decider returns it: its type and payload; the version comes from the catalog. */
 export type DecidedEvent = { type: string; data: unknown };
@@ -17,6 +18,10 @@ export type CommandDefinition<State, Schema extends z.ZodType = z.ZodType> = {
 	 * nothing (a repeated command). Broken invariants throw a BusinessError.
 	 */
 	decide(command: z.output<Schema>, state: State, version: number): DecidedEvent[];
+	/** The command's REST route (`"POST /accounts"`), for commands served through the gateway. */
+	rest?: string;
+	/** Who may send it through a gateway; required with `rest` (see PermissionRule). */
+	permissions?: PermissionRule;
 };
 
 /**

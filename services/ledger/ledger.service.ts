@@ -27,20 +27,32 @@ export default {
 		SubscriberMixin([transferProcess]),
 	],
 	actions: {
-		async getAccount(ctx: Context<unknown>) {
-			const q = parseInput(accountQuery, ctx.params);
-			if (q.position) await this.waitForProjection(accountsProjection.name, q.position);
-			return getAccount(this.resolve("pg"), q);
+		getAccount: {
+			rest: "GET /accounts/:accountId",
+			permissions: ["ledger:accounts:read"],
+			async handler(ctx: Context<unknown>) {
+				const q = parseInput(accountQuery, ctx.params);
+				if (q.position) await this.waitForProjection(accountsProjection.name, q.position);
+				return getAccount(this.resolve("pg"), q);
+			},
 		},
-		async listTransactions(ctx: Context<unknown>) {
-			const q = parseInput(transactionsQuery, ctx.params);
-			if (q.position) await this.waitForProjection(accountsProjection.name, q.position);
-			return listTransactions(this.resolve("pg"), q);
+		listTransactions: {
+			rest: "GET /accounts/:accountId/transactions",
+			permissions: ["ledger:accounts:read"],
+			async handler(ctx: Context<unknown>) {
+				const q = parseInput(transactionsQuery, ctx.params);
+				if (q.position) await this.waitForProjection(accountsProjection.name, q.position);
+				return listTransactions(this.resolve("pg"), q);
+			},
 		},
-		async getTransfer(ctx: Context<unknown>) {
-			const q = parseInput(transferQuery, ctx.params);
-			if (q.position) await this.waitForProjection(transfersProjection.name, q.position);
-			return getTransfer(this.resolve("pg"), q);
+		getTransfer: {
+			rest: "GET /transfers/:transferId",
+			permissions: ["ledger:transfers:read"],
+			async handler(ctx: Context<unknown>) {
+				const q = parseInput(transferQuery, ctx.params);
+				if (q.position) await this.waitForProjection(transfersProjection.name, q.position);
+				return getTransfer(this.resolve("pg"), q);
+			},
 		},
 	},
 } satisfies ServiceSchema<ServiceSettingSchema, WithPlatform & WithProjections>;

@@ -3,15 +3,18 @@ import { z } from "zod";
 import { id } from "../../events/ledger/primitives.ts";
 import { NotFoundError } from "../../platform/errors/index.ts";
 
-/** Every query may name the position a command replied with, to read its own write. */
-const position = z.number().int().positive().optional();
+/**
+ * Every query may name the position a command replied with, to read its own write. Numbers
+ * are coerced: over REST they arrive in the query string.
+ */
+const position = z.coerce.number().int().positive().optional();
 
 export const accountQuery = z.strictObject({ accountId: id, position });
 export const transactionsQuery = z.strictObject({
 	accountId: id,
-	limit: z.number().int().min(1).max(500).default(50),
+	limit: z.coerce.number().int().min(1).max(500).default(50),
 	/** Only lines before this position: the previous page ends with the last line's position. */
-	before: z.number().int().positive().optional(),
+	before: z.coerce.number().int().positive().optional(),
 	position,
 });
 export const transferQuery = z.strictObject({ transferId: id, position });

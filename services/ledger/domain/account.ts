@@ -77,6 +77,8 @@ export const account = defineAggregate<AccountState>({
 	commands: {
 		openAccount: defineCommand({
 			description: "Opens an account for an owner in one currency.",
+			rest: "POST /accounts",
+			permissions: ["ledger:accounts:write"],
 			schema: z.strictObject({ accountId: id, owner: z.string().trim().min(1).max(200), currency }),
 			aggregateId: (c) => c.accountId,
 			decide(c, state: AccountState) {
@@ -87,6 +89,8 @@ export const account = defineAggregate<AccountState>({
 		}),
 		deposit: defineCommand({
 			description: "Adds money to an open account, in its currency.",
+			rest: "POST /accounts/:accountId/deposits",
+			permissions: ["ledger:accounts:write"],
 			schema: movement,
 			aggregateId: (c) => c.accountId,
 			decide(c, state: AccountState) {
@@ -97,6 +101,8 @@ export const account = defineAggregate<AccountState>({
 		}),
 		withdraw: defineCommand({
 			description: "Takes money from an open account; never below zero.",
+			rest: "POST /accounts/:accountId/withdrawals",
+			permissions: ["ledger:accounts:write"],
 			schema: movement,
 			aggregateId: (c) => c.accountId,
 			decide(c, state: AccountState) {
@@ -108,6 +114,8 @@ export const account = defineAggregate<AccountState>({
 		}),
 		closeAccount: defineCommand({
 			description: "Closes an open account whose balance is zero.",
+			rest: "POST /accounts/:accountId/close",
+			permissions: ["ledger:accounts:write"],
 			schema: z.strictObject({ accountId: id }),
 			aggregateId: (c) => c.accountId,
 			decide(c, state: AccountState) {

@@ -47,6 +47,8 @@ export const transfer = defineAggregate<TransferState>({
 	evolve,
 	commands: {
 		requestTransfer: defineCommand({
+			rest: "POST /transfers",
+			permissions: ["ledger:transfers:write"],
 			description:
 				"Asks to move an amount from one account to another of the same currency; the caller picks the transfer id (idempotency key).",
 			schema: z
