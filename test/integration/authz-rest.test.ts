@@ -1,4 +1,5 @@
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { requestJson } from "../support/http.ts";
 import { type NodeProcess, startNode } from "../support/node-process.ts";
 import { requireServers } from "../support/servers.ts";
 import { signedIn } from "../support/tokens.ts";
@@ -10,14 +11,8 @@ describe("authorization through the REST gateway", () => {
 	let admin: { authorization: string };
 	let member: { authorization: string };
 	let memberId: string;
-	const http = async (path: string, headers: Record<string, string> = {}, method = "GET", body?: object) => {
-		const res = await fetch(`${base}${path}`, {
-			method,
-			headers: { "content-type": "application/json", ...headers },
-			body: body ? JSON.stringify(body) : undefined,
-		});
-		return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-	};
+	const http = (path: string, headers: Record<string, string> = {}, method = "GET", body?: object) =>
+		requestJson(`${base}${path}`, { method, headers, body });
 
 	beforeAll(async () => {
 		await requireServers("postgres", "redis", "kafka");

@@ -1,20 +1,12 @@
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { requestJson } from "../../support/http.ts";
 import { type NodeProcess, startNode } from "../../support/node-process.ts";
 import { requireServers } from "../../support/servers.ts";
-
-type Answer = { status: number; headers: Headers; body: Record<string, unknown> };
 
 describe("identity over REST", () => {
 	let db: TestDatabase;
 	let node: NodeProcess;
-	const http = async (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer> => {
-		const res = await fetch(`http://127.0.0.1:${node.apiPort}${path}`, {
-			method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-			headers: { "content-type": "application/json", ...init.headers },
-			body: init.body === undefined ? undefined : JSON.stringify(init.body),
-		});
-		return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> };
-	};
+	const http = (path: string, init: Parameters<typeof requestJson>[1] = {}) => requestJson(`http://127.0.0.1:${node.apiPort}${path}`, init);
 	const credentials = { email: "rest@example.com", password: "correct horse battery" };
 
 	beforeAll(async () => {

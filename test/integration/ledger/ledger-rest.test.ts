@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { eventually } from "../../support/eventually.ts";
+import { requestJson } from "../../support/http.ts";
 import { type NodeProcess, startNode } from "../../support/node-process.ts";
 import { requireServers } from "../../support/servers.ts";
 import { signedIn } from "../../support/tokens.ts";
@@ -8,14 +9,8 @@ describe("the ledger over REST", () => {
 	let db: TestDatabase;
 	let node: NodeProcess;
 	let admin: Record<string, string>;
-	const http = async (method: string, path: string, headers: Record<string, string>, body?: object) => {
-		const res = await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/ledger${path}`, {
-			method,
-			headers: { "content-type": "application/json", ...headers },
-			body: body ? JSON.stringify(body) : undefined,
-		});
-		return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-	};
+	const http = (method: string, path: string, headers: Record<string, string>, body?: object) =>
+		requestJson(`http://127.0.0.1:${node.apiPort}/api/v1/ledger${path}`, { method, headers, body });
 
 	beforeAll(async () => {
 		await requireServers("postgres", "redis", "kafka");
