@@ -5,9 +5,10 @@ import ApiGateway from "moleculer-web";
 import type { AuthMeta, EntryMeta } from "../platform/auth/index.ts";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import { problemOf } from "../platform/errors/index.ts";
-import { clientIp, drainHttpServer, trustedProxyList } from "../platform/http/index.ts";
+import { clientIp, corsOptions, drainHttpServer, trustedProxyList, writeSecurityHeaders } from "../platform/http/index.ts";
+import type { ResponseHeadersMeta } from "../platform/ratelimit/index.ts";
 
-type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown };
+type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown; cors?: unknown };
 type CallContext = { meta: AuthMeta & EntryMeta };
 type Gateway = { trustedProxies: BlockList };
 
@@ -25,13 +26,17 @@ function onBeforeCall(this: Gateway, ctx: CallContext, _route: unknown, req: Inc
 	const ip = clientIp(req.socket.remoteAddress, req.headers["x-forwarded-for"], this.trustedProxies);
 	if (ip) ctx.meta.ip = ip;
 }
-type AliasedRequest = IncomingMessage & { $alias?: { method: string; fullPath: string }; $ctx?: { requestID?: string | null; id: string } };
+type AliasedRequest = IncomingMessage & {
+	$alias?: { method: string; fullPath: string };
+	$ctx?: { requestID?: string | null; id: string; meta: ResponseHeadersMeta };
+};
 
 /**
  * Serves the actions that declare `rest: "VERB /path"` under /api/v1 (and `wellKnown*`
  * actions under /.well-known), on the host and port from config, passes each call the
  * request's Authorization header and client IP (X-Forwarded-For only from `api.trustedProxies`),
- * and records every answered request by route and status. Every error answers
+ * answers with the security headers and CORS for `api.corsOrigins`, and records every
+ * answered request by route and status. Every error answers
  * as application/problem+json (platform/errors/problem.ts) and passes the node's error bus.
  */
 export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
@@ -61,6 +66,8 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 			platformOf(this.broker).errors.report(err, { route, traceId });
 			const problem = problemOf(err, traceId);
 			if (res.headersSent) return void res.end();
+			// What the call set before it failed, e.g. the RateLimit headers of a 429.
+			for (const [name, value] of Object.entries(req.$ctx?.meta.$responseHeaders ?? {})) res.setHeader(name, value);
 			if (traceId) res.setHeader("X-Request-ID", traceId);
 			if (problem.retryAfterSeconds) res.setHeader("Retry-After", String(problem.retryAfterSeconds));
 			res.setHeader("Content-Type", "application/problem+json");
@@ -74,9 +81,14 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 		this.settings.ip = config.api.host;
 		this.settings.port = config.api.port;
 		this.trustedProxies = trustedProxyList(config.api.trustedProxies);
+		// moleculer-web built its routes before this hook; preflights that match no route read the settings' own.
+		const cors = corsOptions(config.api.corsOrigins);
+		this.settings.cors = cors;
+		for (const route of this.routes) route.cors = cors ?? null;
 		platform.onDrain("http", () => drainHttpServer(this.server));
 		// A listener on the server itself sees every request, also those no route matches.
 		this.server.prependListener("request", (req: AliasedRequest, res: ServerResponse) => {
+			writeSecurityHeaders(res, config.api.hstsMaxAgeSeconds);
 			const stop = metrics.httpDuration.startTimer();
 			res.once("finish", () => {
 				const route = req.$alias ? `${req.$alias.method} ${req.$alias.fullPath}` : "unmatched";

@@ -6,6 +6,7 @@ import type { EventContract } from "../contracts/index.ts";
 import { ErrorBusMiddleware } from "../errors/index.ts";
 import { logProcessWarnings, moleculerLoggerOptions } from "../logger/index.ts";
 import { ActionMetricsMiddleware } from "../metrics/index.ts";
+import { RateLimitMiddleware } from "../ratelimit/index.ts";
 import { projectionCommands } from "../repl/index.ts";
 import { installGracefulShutdown } from "../shutdown/index.ts";
 import { PlatformMiddleware } from "./platform.middleware.ts";
@@ -39,9 +40,10 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 		replOptions: { customCommands: projectionCommands },
 		// Moleculer wraps an action in these from first to last, so the last runs first: a
 		// call is timed, reported and given its request context before it is authenticated,
-		// then authorized, then handled.
+		// then authorized, then counted against the rate limits, then handled.
 		middlewares: [
 			PlatformMiddleware(platform),
+			RateLimitMiddleware(() => (platform.config.rateLimits.enabled ? platform.container.resolve("rateLimits") : undefined)),
 			AuthorizationMiddleware(() => ({ roles: platform.container.resolve("roleView"), authz: platform.config.authz })),
 			AuthenticationMiddleware(() => platform.container.resolve("accessTokens")),
 			RequestContextMiddleware(),

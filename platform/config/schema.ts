@@ -3,6 +3,10 @@ import { z } from "zod";
 /** The single source of truth for every setting and its default. */
 const port = z.number().int().min(0).max(65535);
 const durationMs = z.number().int().min(0);
+/** `points` calls per window of `durationSeconds`. */
+const rateLimit = z.strictObject({ points: z.number().int().min(1), durationSeconds: z.number().int().min(1) });
+/** An action's own limits; a side left out is not limited apart (the defaults still count the call). */
+const actionRateLimit = z.strictObject({ perUser: rateLimit.optional(), perIp: rateLimit.optional() });
 
 export const configSchema = z.strictObject({
 	env: z.enum(["development", "test", "production"]).default("development"),
@@ -207,6 +211,28 @@ export const configSchema = z.strictObject({
 			trustedProxies: z
 				.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: "must be an IP address or CIDR range" }))
 				.default([]),
+			/**
+			 * Browser origins allowed to call the API (`https://app.example.com`); empty: no CORS
+			 * headers, so browsers only call it from its own origin.
+			 */
+			corsOrigins: z.array(z.url({ protocol: /^https?$/ }).or(z.literal("*"))).default([]),
+			/** Strict-Transport-Security max-age for responses; set it when clients reach the API over TLS only. */
+			hstsMaxAgeSeconds: z.number().int().min(0).optional(),
+		})
+		.prefault({}),
+	rateLimits: z
+		.strictObject({
+			/** Off only where nothing is exposed; every call through a gateway is counted otherwise. */
+			enabled: z.boolean().default(true),
+			/** Calls of one signed-in user through the gateways, all actions together. */
+			perUser: rateLimit.default({ points: 600, durationSeconds: 60 }),
+			/** Calls from one client IP (behind `api.trustedProxies`, the forwarded one), signed in or not. */
+			perIp: rateLimit.default({ points: 1_200, durationSeconds: 60 }),
+			/**
+			 * Limits of their own for some actions (`identity.register`), counted apart from the
+			 * defaults; they replace what the action declares in code.
+			 */
+			actions: z.record(z.string().regex(/^[\w.-]+$/), actionRateLimit).default({}),
 		})
 		.prefault({}),
 	ops: z

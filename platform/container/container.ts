@@ -10,6 +10,7 @@ import { EventCatalog, type EventContract } from "../contracts/index.ts";
 import { AppendNotifier, EventStore } from "../eventstore/index.ts";
 import { createJobMetrics, type JobMetrics, JobOutcomes, JobQueue } from "../jobs/index.ts";
 import type { PlatformMetrics } from "../metrics/index.ts";
+import { RateLimits } from "../ratelimit/index.ts";
 import { settledWithin } from "../retry/index.ts";
 import { type Clock, createKafka, createPgPool, createRedis, systemClock } from "./core-services.ts";
 
@@ -36,6 +37,8 @@ export type CoreCradle = {
 	accessTokens: AccessTokens;
 	/** Users' granted roles, through Redis. */
 	roleView: RoleView;
+	/** The gateways' per-user and per-IP call counts, through Redis. */
+	rateLimits: RateLimits;
 };
 
 /** A client whose server does not answer must not hold the whole shutdown. */
@@ -80,6 +83,7 @@ export class PlatformContainer {
 			).singleton(),
 			accessTokens: asFunction((c: CoreCradle) => new AccessTokens(loadSigningKey(c.config.auth, c.logger), c.config.auth)).singleton(),
 			roleView: asFunction((c: CoreCradle) => new RoleView(c.redis, c.eventStore, c.config.redis.keyPrefix)).singleton(),
+			rateLimits: asFunction((c: CoreCradle) => new RateLimits(c.config.rateLimits, c.redis, c.config.redis.keyPrefix)).singleton(),
 			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg)).singleton(),
 			jobMetrics: asFunction((c: CoreCradle) => createJobMetrics(c.metrics.registry, () => c.jobQueue.depths())).singleton(),
 		});

@@ -60,6 +60,8 @@ export default {
 		register: {
 			rest: "POST /register",
 			permissions: "public",
+			// Every registration costs a password hash; a script must not make the node spend its CPU on them.
+			rateLimit: { perIp: { points: 10, durationSeconds: 60 } },
 			async handler(ctx: Context<unknown, AuthMeta & { $statusCode?: number }>) {
 				const input = parseInput(registerParams, ctx.params);
 				const { config } = this.platform();
@@ -92,6 +94,8 @@ export default {
 		login: {
 			rest: "POST /login",
 			permissions: "public",
+			// Failed logins are throttled apart (LoginThrottle); this bounds the hashing right ones cost too.
+			rateLimit: { perIp: { points: 60, durationSeconds: 60 } },
 			async handler(ctx: Context<unknown, AuthMeta>) {
 				const input = parseInput(loginParams, ctx.params);
 				const { config } = this.platform();

@@ -35,7 +35,7 @@ describe("loadConfig", () => {
 		});
 		const config = loadConfig({ dir, env: { PLATFORM_ENV: "production", PLATFORM_LOG__LEVEL: "warn", PLATFORM_AUTH__SIGNING_KEY: "pem" } });
 		expect(config.env).toBe("production");
-		expect(config.api).toEqual({ port: 8080, host: "0.0.0.0", trustedProxies: [] });
+		expect(config.api).toEqual({ port: 8080, host: "0.0.0.0", trustedProxies: [], corsOrigins: [] });
 		expect(config.log.level).toBe("warn");
 	});
 
