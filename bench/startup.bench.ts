@@ -26,7 +26,7 @@ async function signingKeyFile(): Promise<string> {
 }
 
 async function platformNode(keyFile: string) {
-	const [api, ops] = [await freePort(), await freePort()];
+	const [api, grpc, ops] = [await freePort(), await freePort(), await freePort()];
 	return spawnUntilReady(
 		[RUNNER, "--config", "moleculer.config.ts", "--mask", "**/*.service.ts", "services"],
 		{
@@ -35,7 +35,9 @@ async function platformNode(keyFile: string) {
 			PLATFORM_LOG__LEVEL: "warn",
 			PLATFORM_API__PORT: String(api),
 			PLATFORM_OPS__PORT: String(ops),
+			PLATFORM_GRPC__PORT: String(grpc),
 			PLATFORM_API__HOST: "127.0.0.1",
+			PLATFORM_GRPC__HOST: "127.0.0.1",
 			PLATFORM_OPS__HOST: "127.0.0.1",
 			PLATFORM_SHUTDOWN__DRAIN_DELAY_MS: "0",
 		},

@@ -220,6 +220,16 @@ export const configSchema = z.strictObject({
 			hstsMaxAgeSeconds: z.number().int().min(0).optional(),
 		})
 		.prefault({}),
+	grpc: z
+		.strictObject({
+			host: z.string().default("127.0.0.1"),
+			port: port.default(50051),
+			/** Folder of the .proto files served, relative to the project root. */
+			protoDir: z.string().default("proto"),
+			/** Largest request message taken, like the REST body limit; larger is RESOURCE_EXHAUSTED. */
+			maxMessageBytes: z.number().int().min(1_024).default(1_048_576),
+		})
+		.prefault({}),
 	rateLimits: z
 		.strictObject({
 			/** Off only where nothing is exposed; every call through a gateway is counted otherwise. */

@@ -6,13 +6,28 @@ export type ReadinessReport = { status: "ok" | "fail"; state: ReadinessState; ch
 
 /** Tracks the node's lifecycle and answers whether it can take traffic now. */
 export class Readiness {
-	state: ReadinessState = "starting";
+	#state: ReadinessState = "starting";
+	readonly #listeners: ((state: ReadinessState) => void)[] = [];
 	readonly #checks: Check[];
 	readonly #timeoutMs: number;
 
 	constructor(checks: Check[], timeoutMs = 1_000) {
 		this.#checks = checks;
 		this.#timeoutMs = timeoutMs;
+	}
+
+	get state(): ReadinessState {
+		return this.#state;
+	}
+
+	set state(state: ReadinessState) {
+		this.#state = state;
+		for (const listener of this.#listeners) listener(state);
+	}
+
+	/** Hears every change of state as it happens (a health service must not wait for its next poll to say it drains). */
+	onChange(listener: (state: ReadinessState) => void): void {
+		this.#listeners.push(listener);
 	}
 
 	/** Runs every check in parallel, each bounded by the timeout. */

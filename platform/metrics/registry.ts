@@ -47,6 +47,19 @@ export function createMetrics(nodeID: string) {
 			buckets: LATENCY_BUCKETS,
 			registers: [registry],
 		}),
+		grpcRequests: new Counter({
+			name: "platform_grpc_requests_total",
+			help: "gRPC calls answered, by method and status code.",
+			labelNames: ["method", "code"] as const,
+			registers: [registry],
+		}),
+		grpcDuration: new Histogram({
+			name: "platform_grpc_request_duration_seconds",
+			help: "gRPC call time from arrival to the answer, by method and status code.",
+			labelNames: ["method", "code"] as const,
+			buckets: LATENCY_BUCKETS,
+			registers: [registry],
+		}),
 	};
 }
 

@@ -35,7 +35,10 @@ describe("node bootstrap", () => {
 			]);
 			// /readyz answers as soon as readiness flips; the log line right after it may still be in the pipe.
 			const ready = await eventually("the node ready line", async () => logLines(node.output(), /^node ready$/)[0], 5_000);
-			expect(ready).toMatchObject({ nodeID: node.nodeID, modules: ["api", "authz", "identity", "jobs", "ledger", "system", "webhooks"] });
+			expect(ready).toMatchObject({
+				nodeID: node.nodeID,
+				modules: ["api", "audit", "authz", "grpc", "identity", "jobs", "ledger", "system", "webhooks"],
+			});
 			const headers = await signedIn(`http://127.0.0.1:${node.apiPort}`);
 			const info = await (await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/info`, { headers })).json();
 			expect(info).toMatchObject({ nodeID: node.nodeID, env: "test" });

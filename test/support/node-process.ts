@@ -10,6 +10,7 @@ const RUNNER = join(PROJECT_ROOT, "node_modules", "moleculer", "bin", "moleculer
 export type NodeProcess = {
 	child: ChildProcess;
 	apiPort: number;
+	grpcPort: number;
 	opsPort: number;
 	nodeID: string;
 	/** Everything the node wrote so far, stdout and stderr. */
@@ -39,6 +40,7 @@ function topicPrefixFor(env: Record<string, string>): string {
 /** Starts a platform node as its own process, the way `moleculer-runner services/` does. */
 export async function startNode({ services = ["services"], env = {}, waitReady = true }: NodeOptions = {}): Promise<NodeProcess> {
 	const apiPort = await freePort();
+	const grpcPort = await freePort();
 	const opsPort = await freePort();
 	const nodeID = `test-node-${apiPort}`;
 	const child = spawn(process.execPath, [RUNNER, "--config", "moleculer.config.ts", "--mask", "**/*.service.ts", ...services], {
@@ -48,6 +50,7 @@ export async function startNode({ services = ["services"], env = {}, waitReady =
 			PLATFORM_ENV: "test",
 			PLATFORM_NODE__ID: nodeID,
 			PLATFORM_API__PORT: String(apiPort),
+			PLATFORM_GRPC__PORT: String(grpcPort),
 			PLATFORM_OPS__PORT: String(opsPort),
 			PLATFORM_REDIS__URL: SERVERS.redis,
 			PLATFORM_KAFKA__BROKERS: `[${SERVERS.kafka}]`,
@@ -63,6 +66,7 @@ export async function startNode({ services = ["services"], env = {}, waitReady =
 	const node: NodeProcess = {
 		child,
 		apiPort,
+		grpcPort,
 		opsPort,
 		nodeID,
 		output: () => output,

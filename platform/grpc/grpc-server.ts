@@ -1,0 +1,101 @@
+import type { BlockList } from "node:net";
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { ReflectionService } from "@grpc/reflection";
+import { HealthImplementation } from "grpc-health-check";
+import type { ServiceBroker } from "moleculer";
+import type { Logger } from "pino";
+import type { ErrorBus } from "../errors/index.ts";
+import type { Readiness } from "../health/index.ts";
+import type { PlatformMetrics } from "../metrics/index.ts";
+import { loadRpcCatalog } from "./rpc-catalog.ts";
+import { unaryHandler } from "./unary-call.ts";
+
+export type GrpcServerOptions = {
+	protoDir: string;
+	host: string;
+	port: number;
+	maxMessageBytes: number;
+	broker: ServiceBroker;
+	/** The node's readiness (a getter: bootstrap replaces it once the checks are known). */
+	readiness: () => Readiness;
+	trustedProxies: BlockList;
+	metrics: PlatformMetrics;
+	errors: ErrorBus;
+	logger: Logger;
+};
+
+/** How often grpc.health.v1 asks the node's readiness (the same answer /readyz gives). */
+const HEALTH_REFRESH_MS = 2_000;
+
+/**
+ * The node's gRPC server: every rpc of the proto files mapped to its action, grpc.health.v1
+ * following the node's readiness (NOT_SERVING while starting, when a server it needs is gone,
+ * and from the moment it starts draining), and server reflection so grpcurl and friends need
+ * no proto files.
+ */
+export class GrpcServer {
+	readonly #options: GrpcServerOptions;
+	readonly #server: Server;
+	readonly #health = new HealthImplementation({ "": "NOT_SERVING" });
+	#healthTimer: NodeJS.Timeout | undefined;
+	/** The port bound; known once started (config may say 0: any free port). */
+	port = 0;
+
+	constructor(options: GrpcServerOptions) {
+		this.#options = options;
+		this.#server = new Server({ "grpc.max_receive_message_length": options.maxMessageBytes });
+		const { packageDefinition, services } = loadRpcCatalog(options.protoDir);
+		for (const service of services) {
+			const handlers = Object.fromEntries([...service.rpcs].map(([method, rpc]) => [method, unaryHandler(rpc, options)]));
+			this.#server.addService(service.definition, handlers);
+			this.#health.setStatus(service.name, "NOT_SERVING");
+		}
+		this.#health.addToServer(this.#server);
+		new ReflectionService(packageDefinition).addToServer(this.#server);
+		this.services = services.map((s) => s.name);
+	}
+
+	/** The proto services served, by full name. */
+	readonly services: string[];
+
+	async start(): Promise<void> {
+		const { host, port } = this.#options;
+		this.port = await new Promise<number>((resolve, reject) =>
+			this.#server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+		);
+		await this.#refreshHealth();
+		this.#healthTimer = setInterval(() => void this.#refreshHealth(), HEALTH_REFRESH_MS);
+		this.#healthTimer.unref();
+		this.#options.readiness().onChange(() => void this.#refreshHealth());
+	}
+
+	/** Stops taking calls, reports NOT_SERVING, and resolves once the calls in flight are answered. */
+	async drain(): Promise<void> {
+		clearInterval(this.#healthTimer);
+		this.#setHealth("NOT_SERVING");
+		await new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+	}
+
+	/** Ends every call at once; for a stop that did not drain first (tests, a failed start). */
+	forceStop(): void {
+		clearInterval(this.#healthTimer);
+		this.#server.forceShutdown();
+	}
+
+	/** Reports the node's readiness: at start, at every change of its state, and every few seconds (the servers it needs). */
+	async #refreshHealth(): Promise<void> {
+		const { readiness, logger } = this.#options;
+		try {
+			const report = await readiness().report();
+			this.#setHealth(report.status === "ok" ? "SERVING" : "NOT_SERVING");
+		} catch (err) {
+			logger.warn({ err }, "grpc health refresh failed");
+			this.#setHealth("NOT_SERVING");
+		}
+	}
+
+	#setHealth(status: "SERVING" | "NOT_SERVING"): void {
+		this.#health.setStatus("", status);
+		for (const name of this.services) this.#health.setStatus(name, status);
+	}
+}

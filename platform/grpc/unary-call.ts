@@ -1,0 +1,86 @@
+import type { BlockList } from "node:net";
+import { Metadata, type ServerUnaryCall, type sendUnaryData, status } from "@grpc/grpc-js";
+import type { ServiceBroker } from "moleculer";
+import type { AuthMeta, EntryMeta } from "../auth/index.ts";
+import type { ErrorBus } from "../errors/index.ts";
+import { clientIp } from "../http/index.ts";
+import type { PlatformMetrics } from "../metrics/index.ts";
+import type { ResponseHeadersMeta } from "../ratelimit/index.ts";
+import { replyMessage } from "./reply-message.ts";
+import type { Rpc } from "./rpc-catalog.ts";
+import { grpcFailureOf } from "./status.ts";
+
+type Deps = { broker: ServiceBroker; trustedProxies: BlockList; metrics: PlatformMetrics; errors: ErrorBus };
+type CallMeta = AuthMeta & EntryMeta & ResponseHeadersMeta;
+
+/**
+ * The handler of one rpc: calls its action as the REST gateway would (entry action named for
+ * authorization, `authorization` metadata for authentication, the client IP for rate limits),
+ * with the call's deadline as the action's timeout, and answers the action's reply or the
+ * error's status. Headers the pipeline set (RateLimit) travel back as trailers.
+ */
+export function unaryHandler(rpc: Rpc, deps: Deps) {
+	return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
+		const stop = deps.metrics.grpcDuration.startTimer();
+		const answered = (code: status) => {
+			const labels = { method: rpc.path, code: status[code] ?? String(code) };
+			stop(labels);
+			deps.metrics.grpcRequests.inc(labels);
+		};
+		// The root context of the call, as moleculer-web makes one per request: the action's meta flows back into it.
+		const ctx = new deps.broker.ContextFactory(deps.broker);
+		ctx.meta = callMeta(rpc, call, deps.trustedProxies);
+		ctx.requestID = first(call.metadata, "x-request-id") ?? ctx.id;
+		const traceId = ctx.requestID;
+		const timeout = timeoutOf(call.getDeadline());
+		if (timeout !== undefined && timeout <= 0) {
+			answered(status.DEADLINE_EXCEEDED);
+			return callback({ code: status.DEADLINE_EXCEEDED, details: "The call's deadline passed before it started" });
+		}
+		try {
+			const reply = await ctx.call(rpc.action, call.request as object, timeout === undefined ? {} : { timeout });
+			callback(null, replyMessage(reply, rpc), trailersOf(ctx.meta as CallMeta, traceId));
+			answered(status.OK);
+		} catch (err) {
+			// Errors of actions were reported where they were thrown; this catches the gateway's own.
+			deps.errors.report(err, { route: rpc.path, traceId });
+			const failure = grpcFailureOf(err, traceId);
+			failure.metadata.merge(trailersOf(ctx.meta as CallMeta, undefined));
+			callback(failure);
+			answered(failure.code);
+		}
+	};
+}
+
+function callMeta(rpc: Rpc, call: ServerUnaryCall<unknown, unknown>, trustedProxies: BlockList): CallMeta {
+	const meta: CallMeta = { entry: { via: "grpc", action: rpc.action } };
+	const authorization = first(call.metadata, "authorization");
+	if (authorization !== undefined) meta.authorization = authorization;
+	const ip = clientIp(peerAddress(call.getPeer()), first(call.metadata, "x-forwarded-for"), trustedProxies);
+	if (ip) meta.ip = ip;
+	return meta;
+}
+
+/** `ipv4:127.0.0.1:5000`, `ipv6:[::1]:5000` or `127.0.0.1:5000` -> the address. */
+function peerAddress(peer: string): string | undefined {
+	const match = /^(?:ipv[46]:)?\[?([^\]]+?)\]?:\d+$/.exec(peer);
+	return match?.[1];
+}
+
+function first(metadata: Metadata, key: string): string | undefined {
+	const value = metadata.get(key)[0];
+	return typeof value === "string" ? value : undefined;
+}
+
+/** Milliseconds left before the deadline; none when the caller set none. */
+function timeoutOf(deadline: Date | number): number | undefined {
+	const at = deadline instanceof Date ? deadline.getTime() : deadline;
+	return Number.isFinite(at) ? at - Date.now() : undefined;
+}
+
+function trailersOf(meta: CallMeta, traceId: string | undefined): Metadata {
+	const trailers = new Metadata();
+	if (traceId) trailers.set("x-request-id", traceId);
+	for (const [name, value] of Object.entries(meta.$responseHeaders ?? {})) trailers.set(name.toLowerCase(), value);
+	return trailers;
+}

@@ -1,0 +1,86 @@
+import { join } from "node:path";
+import { status } from "@grpc/grpc-js";
+import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { grpcClient } from "../../support/grpc-client.ts";
+import { type NodeProcess, PROJECT_ROOT, startNode } from "../../support/node-process.ts";
+import { requireServers } from "../../support/servers.ts";
+
+const FAULTY = "fixtures.v1.FaultyService";
+const SLOW = "fixtures.v1.SlowService";
+const PROTO_DIR = "test/fixtures/proto";
+
+describe("the gRPC gateway when actions fail, time out, or the node stops", () => {
+	let db: TestDatabase;
+	let node: NodeProcess;
+	let grpc: ReturnType<typeof grpcClient>;
+
+	beforeAll(async () => {
+		await requireServers("postgres", "redis", "kafka");
+		db = await createTestDatabase("grpcfault");
+		node = await startNode({
+			services: ["services/grpc", "test/fixtures/faulty", "test/fixtures/slow"],
+			env: {
+				PLATFORM_POSTGRES__URL: db.url,
+				PLATFORM_REDIS__KEY_PREFIX: `${db.name}.`,
+				PLATFORM_GRPC__PROTO_DIR: PROTO_DIR,
+				PLATFORM_GRPC__MAX_MESSAGE_BYTES: "65536",
+				PLATFORM_SHUTDOWN__DRAIN_DELAY_MS: "1000",
+			},
+		});
+		grpc = grpcClient(node.grpcPort, ["fixtures/v1/fixtures.proto"], join(PROJECT_ROOT, PROTO_DIR));
+	});
+	afterAll(async () => {
+		grpc?.close();
+		await node?.stop();
+		await db?.drop();
+	});
+
+	it("answers INTERNAL without the error's insides, and goes on serving", async () => {
+		const boom = await grpc.call(FAULTY, "Boom", {}, { "x-request-id": "trace-boom" });
+		expect(boom).toMatchObject({ code: status.INTERNAL, trailers: { "error-code": "INTERNAL_ERROR", "x-request-id": "trace-boom" } });
+		expect(boom.details).not.toMatch(/db-internal|admin|5432/);
+		expect(node.output()).toContain("trace-boom");
+		expect(await grpc.call(FAULTY, "Echo", { text: "still here" })).toMatchObject({ code: status.OK, value: { text: "still here" } });
+	});
+
+	it("maps conflicts, unavailability, undeclared and unserved actions to their codes", async () => {
+		expect(await grpc.call(FAULTY, "Conflict", {})).toMatchObject({ code: status.ABORTED, details: "Account acc-1 already exists" });
+		expect(await grpc.call(FAULTY, "Unavailable", {})).toMatchObject({
+			code: status.UNAVAILABLE,
+			details: "Read model behind; retry shortly",
+		});
+		expect(await grpc.call(FAULTY, "Undeclared", {})).toMatchObject({
+			code: status.PERMISSION_DENIED,
+			trailers: { "error-code": "NOT_EXPOSED" },
+		});
+		expect(await grpc.call(FAULTY, "Missing", {})).toMatchObject({ code: status.UNAVAILABLE });
+	});
+
+	it("passes messages through as the proto file shapes them", async () => {
+		const message = { text: "hello", count: 9_007_199_254_740_991, tags: ["a", "b"] };
+		expect((await grpc.call(FAULTY, "Echo", message)).value).toEqual(message);
+	});
+
+	it("refuses a message over the size limit with RESOURCE_EXHAUSTED", async () => {
+		const answer = await grpc.call(FAULTY, "Echo", { padding: Buffer.alloc(100_000) });
+		expect(answer.code).toBe(status.RESOURCE_EXHAUSTED);
+	});
+
+	it("makes the call's deadline the action's timeout", async () => {
+		const started = Date.now();
+		const answer = await grpc.call(SLOW, "Wait", { ms: 3_000 }, {}, 300);
+		expect(answer.code).toBe(status.DEADLINE_EXCEEDED);
+		expect(Date.now() - started).toBeLessThan(2_000);
+		expect(await grpc.call(SLOW, "Wait", { ms: 50 }, {}, 2_000)).toMatchObject({ code: status.OK, value: { waited: 50 } });
+	});
+
+	it("drains on SIGTERM: NOT_SERVING at once, the call in flight answered, then the node exits 0", async () => {
+		const inFlight = grpc.call(SLOW, "Wait", { ms: 1_500 }, {}, 10_000);
+		await new Promise((resolve) => setTimeout(resolve, 100));
+		node.child.kill("SIGTERM");
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect((await grpc.call("grpc.health.v1.Health", "Check", { service: "" })).value).toEqual({ status: "NOT_SERVING" });
+		expect(await inFlight).toMatchObject({ code: status.OK, value: { waited: 1_500 } });
+		expect(await node.exited).toBe(0);
+	});
+});

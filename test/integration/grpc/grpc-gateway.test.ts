@@ -1,0 +1,111 @@
+import { status } from "@grpc/grpc-js";
+import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { grpcClient } from "../../support/grpc-client.ts";
+import { type NodeProcess, startNode } from "../../support/node-process.ts";
+import { requireServers } from "../../support/servers.ts";
+import { TEST_ADMIN } from "../../support/tokens.ts";
+
+const LEDGER = "ledger.v1.LedgerService";
+const IDENTITY = "identity.v1.IdentityService";
+
+describe("the gRPC gateway serving the modules' proto files", () => {
+	let db: TestDatabase;
+	let node: NodeProcess;
+	let grpc: ReturnType<typeof grpcClient>;
+	let admin: { authorization: string };
+
+	const signIn = async (user: { email: string; password: string; displayName: string }) => {
+		const registered = await grpc.call(IDENTITY, "Register", user);
+		expect([status.OK, status.ABORTED]).toContain(registered.code);
+		const login = await grpc.call(IDENTITY, "Login", { email: user.email, password: user.password });
+		expect(login.code).toBe(status.OK);
+		return { authorization: `Bearer ${login.value?.accessToken}` };
+	};
+
+	beforeAll(async () => {
+		await requireServers("postgres", "redis", "kafka");
+		db = await createTestDatabase("grpcgw");
+		node = await startNode({ env: { PLATFORM_POSTGRES__URL: db.url, PLATFORM_REDIS__KEY_PREFIX: `${db.name}.` } });
+		grpc = grpcClient(node.grpcPort, ["identity/v1/identity.proto", "ledger/v1/ledger.proto", "authz/v1/authz.proto"]);
+		admin = await signIn(TEST_ADMIN);
+	});
+	afterAll(async () => {
+		grpc?.close();
+		await node?.stop();
+		await db?.drop();
+	});
+
+	it("answers grpc.health.v1 from the node's readiness and lists its services by reflection", async () => {
+		expect((await grpc.call("grpc.health.v1.Health", "Check", { service: "" })).value).toEqual({ status: "SERVING" });
+		expect((await grpc.call("grpc.health.v1.Health", "Check", { service: LEDGER })).value).toEqual({ status: "SERVING" });
+		expect(await grpc.listServices()).toEqual(expect.arrayContaining([LEDGER, IDENTITY, "authz.v1.AuthzService", "grpc.health.v1.Health"]));
+	});
+
+	it("registers, signs in and knows the caller from the authorization metadata", async () => {
+		const registered = await grpc.call(IDENTITY, "Register", {
+			email: "grace@example.com",
+			password: "grace's password",
+			displayName: "Grace",
+		});
+		expect(registered).toMatchObject({ code: status.OK, value: { email: "grace@example.com", displayName: "Grace" } });
+		const grace = await signIn({ email: "grace@example.com", password: "grace's password", displayName: "Grace" });
+		expect((await grpc.call(IDENTITY, "Me", {}, grace)).value).toMatchObject({ id: registered.value?.userId, email: "grace@example.com" });
+
+		expect(await grpc.call(IDENTITY, "Me", {})).toMatchObject({
+			code: status.UNAUTHENTICATED,
+			trailers: { "error-code": "TOKEN_MISSING" },
+		});
+		expect(await grpc.call(IDENTITY, "Me", {}, { authorization: "Bearer not.a.token" })).toMatchObject({ code: status.UNAUTHENTICATED });
+		expect(await grpc.call(IDENTITY, "Login", { email: "grace@example.com", password: "wrong password" })).toMatchObject({
+			code: status.UNAUTHENTICATED,
+			details: "Email or password is wrong",
+		});
+		const member = await grpc.call(LEDGER, "OpenAccount", { accountId: "grace-1", owner: "Grace", currency: "EUR" }, grace);
+		expect(member).toMatchObject({ code: status.PERMISSION_DENIED, details: "Missing permission ledger:accounts:write" });
+	});
+
+	it("runs the ledger: commands answer their position, queries read it, rules and conflicts map to their codes", async () => {
+		const opened = await grpc.call(LEDGER, "OpenAccount", { accountId: "g-acc-1", owner: "Ada", currency: "EUR" }, admin);
+		expect(opened).toMatchObject({ code: status.OK, value: { streamId: "ledger-account-g-acc-1", version: 1 } });
+		const deposited = await grpc.call(LEDGER, "Deposit", { accountId: "g-acc-1", amount: 2_500, currency: "EUR" }, admin);
+		expect(deposited.code).toBe(status.OK);
+		const account = await grpc.call(LEDGER, "GetAccount", { accountId: "g-acc-1", position: deposited.value?.position }, admin);
+		expect(account.value).toMatchObject({ accountId: "g-acc-1", balance: 2_500, currency: "EUR", status: "open" });
+		expect(account.value?.updatedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+		const lines = await grpc.call(LEDGER, "ListTransactions", { accountId: "g-acc-1", position: deposited.value?.position }, admin);
+		expect(lines.value?.transactions).toEqual([expect.objectContaining({ kind: "deposit", amount: 2_500, balanceAfter: 2_500 })]);
+
+		expect(await grpc.call(LEDGER, "Withdraw", { accountId: "g-acc-1", amount: 9_000, currency: "EUR" }, admin)).toMatchObject({
+			code: status.FAILED_PRECONDITION,
+			details: "Account g-acc-1 has insufficient funds",
+			trailers: { "error-code": "INSUFFICIENT_FUNDS" },
+		});
+		expect(await grpc.call(LEDGER, "OpenAccount", { accountId: "g-acc-1", owner: "Ada", currency: "EUR" }, admin)).toMatchObject({
+			code: status.ABORTED,
+			trailers: { "error-code": "ACCOUNT_EXISTS" },
+		});
+		const invalid = await grpc.call(LEDGER, "Deposit", { accountId: "g-acc-1", amount: 5, currency: "euro" }, admin);
+		expect(invalid).toMatchObject({ code: status.INVALID_ARGUMENT, trailers: { "error-code": "VALIDATION_FAILED" } });
+		expect(JSON.parse(invalid.trailers["field-violations"] ?? "[]")).toEqual([
+			{ field: "currency", reason: "must be an ISO 4217 code such as EUR" },
+		]);
+		expect(await grpc.call(LEDGER, "GetAccount", { accountId: "nobody" }, admin)).toMatchObject({ code: status.NOT_FOUND });
+	});
+
+	it("carries the rate limit and the trace id back as trailers", async () => {
+		const answer = await grpc.call(IDENTITY, "Me", {}, { ...admin, "x-request-id": "trace-grpc-1" });
+		expect(answer.code).toBe(status.OK);
+		expect(answer.trailers["x-request-id"]).toBe("trace-grpc-1");
+		expect(Number(answer.trailers["ratelimit-limit"])).toBeGreaterThan(0);
+	});
+
+	it("counts calls by method and status code", async () => {
+		const metrics = await (await fetch(`http://127.0.0.1:${node.opsPort}/metrics`)).text();
+		expect(metrics).toMatch(
+			/platform_grpc_requests_total\{[^}]*method="\/ledger\.v1\.LedgerService\/OpenAccount",code="ABORTED"[^}]*\} 1\n/,
+		);
+		expect(metrics).toMatch(
+			/platform_grpc_request_duration_seconds_count\{[^}]*method="\/identity\.v1\.IdentityService\/Me",code="OK"[^}]*\} [1-9]/,
+		);
+	});
+});
