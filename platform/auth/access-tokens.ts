@@ -12,8 +12,8 @@ type Verified = { user: TokenUser; expiresAtMs: number };
 const CACHE_SIZE = 10_000;
 
 /**
- * Signs and verifies access tokens: EdDSA only, our issuer and audience, expiry with a small
- * clock skew. A verified token is kept until it expires, so a client sending the same token
+ * Signs and verifies access tokens: EdDSA only, our key id, issuer and audience, expiry and
+ * not-before with a small clock skew. A verified token is kept until it expires, so a client sending the same token
  * on every request pays for one signature check.
  */
 export class AccessTokens {
@@ -47,8 +47,14 @@ export class AccessTokens {
 		if (cached && cached.expiresAtMs + this.#config.clockSkewSeconds * 1000 > Date.now()) return cached.user;
 		if (cached) this.#verified.delete(token);
 		let payload: Awaited<ReturnType<typeof jwtVerify>>["payload"];
+		const key = await this.#key;
 		try {
-			({ payload } = await jwtVerify(token, (await this.#key).publicKey, {
+			// A token naming another key is refused before any signature check, whatever its algorithm.
+			const keyFor = (header: { kid?: string }) => {
+				if (header.kid !== key.kid) throw new errors.JWKSNoMatchingKey();
+				return key.publicKey;
+			};
+			({ payload } = await jwtVerify(token, keyFor, {
 				algorithms: [ALGORITHM],
 				issuer: this.#config.issuer,
 				audience: this.#config.audience,
