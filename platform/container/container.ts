@@ -5,6 +5,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
 import { AccessTokens, loadSigningKey, RoleView } from "../auth/index.ts";
+import { createCacher, type NodeCacher, QueryCache } from "../cache/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventCatalog, type EventContract } from "../contracts/index.ts";
 import { AppendNotifier, EventStore } from "../eventstore/index.ts";
@@ -39,6 +40,8 @@ export type CoreCradle = {
 	roleView: RoleView;
 	/** The gateways' per-user and per-IP call counts, through Redis. */
 	rateLimits: RateLimits;
+	/** Query answers through Moleculer's cacher, which the broker options hand to Moleculer. */
+	queryCache: QueryCache<NodeCacher>;
 };
 
 /** A client whose server does not answer must not hold the whole shutdown. */
@@ -106,6 +109,17 @@ export class PlatformContainer {
 			"jobQueue",
 			(c: CoreCradle) => new JobQueue(c.config, c.logger.child({ mod: "jobs" })),
 			(queue) => queue.stop(JOB_QUEUE_STOP_MS),
+		);
+		this.registerSingleton(
+			"queryCache",
+			(c: CoreCradle) =>
+				new QueryCache({
+					cacher: createCacher(c.config),
+					ttlSeconds: c.config.cache.ttlSeconds,
+					registry: c.metrics.registry,
+					logger: c.logger.child({ mod: "cache" }),
+				}),
+			(cache) => cache.stop(),
 		);
 		this.registerSingleton(
 			"kafka",

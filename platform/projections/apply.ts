@@ -34,15 +34,20 @@ export function handledBy(projection: Projection, events: readonly ProjectedEven
 	return events.filter((event) => projection.handlers[event.type] !== undefined);
 }
 
+/** Like applyNew, returning only how many events were applied. */
+export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, events: readonly ProjectedEvent[]): Promise<number> {
+	return (await applyNew(client, target, events)).length;
+}
+
 /**
  * Applies events in the caller's transaction: each handled event whose stream version is
  * above the inbox's goes through its handler, then the inbox rows and progress move in the
- * same transaction (one statement). Returns how many were applied (the rest were already in,
- * or are of types the projection does not handle).
+ * same transaction (one statement). Returns the events applied (the rest were already in,
+ * or are of types the projection does not handle): only those changed anything cached.
  */
-export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, events: readonly ProjectedEvent[]): Promise<number> {
+export async function applyNew(client: pg.PoolClient, target: ApplyTarget, events: readonly ProjectedEvent[]): Promise<ProjectedEvent[]> {
 	const handled = handledBy(target.projection, events);
-	if (handled.length === 0) return 0;
+	if (handled.length === 0) return [];
 	const streams = [...new Set(handled.map((e) => e.streamId))];
 	const { rows } = await client.query<{ stream_id: string; version: number }>({
 		name: "projections.inbox.lock",
@@ -60,8 +65,7 @@ export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, ev
 		newest.set(event.streamId, event);
 		lastPosition = Math.max(lastPosition, event.position);
 	}
-	const applied = fresh.length;
-	if (applied === 0) return 0;
+	if (fresh.length === 0) return [];
 	const db = projectionDb(client, target);
 	for (const run of runsOf(target.projection, fresh)) await handle(run.handler, run.events, db);
 	const inbox = [...newest.values()];
@@ -81,10 +85,10 @@ export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, ev
 			inbox.map((e) => e.version),
 			inbox.map((e) => e.position),
 			lastPosition,
-			applied,
+			fresh.length,
 		],
 	});
-	return applied;
+	return fresh;
 }
 
 /** Hands events to a handler of either kind: a batch handler at once, a per-event one in turn. */

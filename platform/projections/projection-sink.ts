@@ -1,19 +1,24 @@
 import type pg from "pg";
+import type { QueryCache } from "../cache/index.ts";
 import type { EventSink } from "../eventbus/event-consumer.ts";
 import { inTransaction } from "../postgres/index.ts";
-import { applyEvents, handlesAny, liveTarget } from "./apply.ts";
+import { applyNew, handlesAny, liveTarget } from "./apply.ts";
+import { applyInvalidating } from "./cache-invalidation.ts";
 import type { Projection } from "./projection.ts";
 import { lockForApply } from "./rebuild-lock.ts";
 
-/** A projection as the destination of its consumer group: each batch in one transaction with its inbox rows. */
-export function projectionSink(projection: Projection, pool: pg.Pool): EventSink {
+/**
+ * A projection as the destination of its consumer group: each batch in one transaction with
+ * its inbox rows, invalidating the cached answers about what it changed.
+ */
+export function projectionSink(projection: Projection, pool: pg.Pool, cache: QueryCache): EventSink {
 	const target = liveTarget(projection);
 	const apply = async (events: Parameters<EventSink["applyBatch"]>[0]) => {
 		// A batch with nothing for this projection costs no transaction.
 		if (!handlesAny(projection, events)) return;
-		await inTransaction(pool, async (client) => {
+		await applyInvalidating(pool, cache, projection, async (client) => {
 			await lockForApply(client, projection.name);
-			await applyEvents(client, target, events);
+			return applyNew(client, target, events);
 		});
 	};
 	return {

@@ -38,6 +38,12 @@ export type Projection = {
 	/** Key -> table name, e.g. { balances: "ledger_account_balances" }. */
 	tables: Record<string, string>;
 	handlers: Record<string, ProjectionHandler | ProjectionBatchHandler>;
+	/**
+	 * The entities an applied event changes, as its queries name them in the query cache
+	 * (keys within the projection's namespace, e.g. `account:<id>`): their cached answers are
+	 * invalidated around the commit that changes them.
+	 */
+	cacheKeys?: (event: ProjectedEvent) => string[];
 };
 
 export function defineProjection(projection: Projection): Projection {

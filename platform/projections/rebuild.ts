@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { Logger } from "pino";
+import type { QueryCache } from "../cache/index.ts";
 import type { EventCatalog } from "../contracts/index.ts";
 import type { EventEnvelope } from "../eventbus/kafka-record.ts";
 import { type Checkpoint, checkpointOf, type EventStore, type RecordedEvent, START } from "../eventstore/index.ts";
@@ -9,7 +10,15 @@ import { type ApplyTarget, applyEvents } from "./apply.ts";
 import type { Projection } from "./projection.ts";
 import { lockForSwap } from "./rebuild-lock.ts";
 
-export type RebuildOptions = { pool: pg.Pool; store: EventStore; catalog: EventCatalog; batchSize: number; logger: Logger };
+export type RebuildOptions = {
+	pool: pg.Pool;
+	store: EventStore;
+	catalog: EventCatalog;
+	batchSize: number;
+	logger: Logger;
+	/** Its namespace is dropped once the swap has committed: the copies are written without invalidating. */
+	cache: QueryCache;
+};
 export type RebuildReport = { projection: string; events: number; applied: number; ms: number };
 
 const SHADOW_SUFFIX = "__rebuild";
@@ -21,6 +30,9 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * dropped old records) into fresh copies of its tables while the live ones keep serving.
  * When the copies have caught up, the last stretch and the swap of tables and inbox run under
  * the projection's exclusive lock, so the live consumer resumes exactly where the copy ends.
+ * Then the projection's cached answers are dropped; until that is done, a query may still be
+ * answered from the old tables (which, unless the rebuild fixed the projection's code, hold
+ * the same rows).
  */
 export async function rebuildProjection(projection: Projection, options: RebuildOptions): Promise<RebuildReport> {
 	const started = performance.now();
@@ -54,6 +66,7 @@ export async function rebuildProjection(projection: Projection, options: Rebuild
 		}
 		await swap(client, projection, target);
 	});
+	await options.cache.drop(projection.name);
 	const report = { projection: projection.name, ...counts, ms: Math.round(performance.now() - started) };
 	options.logger.info(report, "projection rebuilt");
 	return report;

@@ -6,16 +6,17 @@ import { SubscriberMixin } from "../../mixins/subscriber.mixin.ts";
 import { parseInput } from "../../platform/errors/index.ts";
 import { account } from "./domain/account.ts";
 import { transfer } from "./domain/transfer.ts";
-import { accountsProjection } from "./projections/accounts.projection.ts";
-import { transfersProjection } from "./projections/transfers.projection.ts";
+import { accountCacheKey, accountsProjection } from "./projections/accounts.projection.ts";
+import { transferCacheKey, transfersProjection } from "./projections/transfers.projection.ts";
 import { accountQuery, getAccount, getTransfer, listTransactions, transactionsQuery, transferQuery } from "./queries.ts";
 import { transferProcess } from "./transfer-process.ts";
 
 /**
  * The ledger. Commands (openAccount, deposit, withdraw, closeAccount, requestTransfer and the
  * transfer steps) reply { streamId, version, position }; queries (getAccount,
- * listTransactions, getTransfer) read the projections and, given that position, wait until
- * the projection has it.
+ * listTransactions, getTransfer) read the projections through the query cache (each
+ * projection invalidates the accounts and transfers it changes) and, given that position,
+ * wait until the projection has it and read its tables.
  */
 export default {
 	name: "ledger",
@@ -32,8 +33,8 @@ export default {
 			permissions: ["ledger:accounts:read"],
 			async handler(ctx: Context<unknown>) {
 				const q = parseInput(accountQuery, ctx.params);
-				if (q.position) await this.waitForProjection(accountsProjection.name, q.position);
-				return getAccount(this.resolve("pg"), q);
+				const query = { query: "ledger.getAccount", entity: accountCacheKey(q.accountId), position: q.position };
+				return this.readProjection(accountsProjection.name, query, () => getAccount(this.resolve("pg"), q));
 			},
 		},
 		listTransactions: {
@@ -41,8 +42,10 @@ export default {
 			permissions: ["ledger:accounts:read"],
 			async handler(ctx: Context<unknown>) {
 				const q = parseInput(transactionsQuery, ctx.params);
-				if (q.position) await this.waitForProjection(accountsProjection.name, q.position);
-				return listTransactions(this.resolve("pg"), q);
+				// Every page of an account is cached under it, so a movement invalidates them all.
+				const page = `${q.limit}:${q.before ?? ""}`;
+				const query = { query: "ledger.listTransactions", entity: accountCacheKey(q.accountId), variant: page, position: q.position };
+				return this.readProjection(accountsProjection.name, query, () => listTransactions(this.resolve("pg"), q));
 			},
 		},
 		getTransfer: {
@@ -50,8 +53,8 @@ export default {
 			permissions: ["ledger:transfers:read"],
 			async handler(ctx: Context<unknown>) {
 				const q = parseInput(transferQuery, ctx.params);
-				if (q.position) await this.waitForProjection(transfersProjection.name, q.position);
-				return getTransfer(this.resolve("pg"), q);
+				const query = { query: "ledger.getTransfer", entity: transferCacheKey(q.transferId), position: q.position };
+				return this.readProjection(transfersProjection.name, query, () => getTransfer(this.resolve("pg"), q));
 			},
 		},
 	},

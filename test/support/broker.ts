@@ -7,6 +7,15 @@ import { PROJECT_ROOT } from "./node-process.ts";
 import { SERVERS } from "./servers.ts";
 
 /**
+ * Brokers of one test share a database; a Redis key prefix named after it keeps their cached
+ * answers apart from every other test's (ids like "alice" repeat across suites and runs).
+ */
+function keyPrefixFor(env: Record<string, string>): string {
+	const url = env.PLATFORM_POSTGRES__URL;
+	return url ? `${new URL(url).pathname.slice(1)}.` : `broker-${process.pid}.`;
+}
+
+/**
  * A platform broker inside the test process, with the test profile and the given settings
  * (PLATFORM_* names), running the given service files (relative to the project root).
  */
@@ -17,6 +26,7 @@ export async function startBroker(services: string[], env: Record<string, string
 			PLATFORM_ENV: "test",
 			PLATFORM_POSTGRES__URL: SERVERS.postgres,
 			PLATFORM_REDIS__URL: SERVERS.redis,
+			PLATFORM_REDIS__KEY_PREFIX: keyPrefixFor(env),
 			PLATFORM_KAFKA__BROKERS: `[${SERVERS.kafka}]`,
 			...env,
 		},

@@ -49,11 +49,15 @@ const bookMoves = batchHandler(async (events, db) => {
 	);
 });
 
+/** An account in the query cache: its balance and its transaction lines are cached under it. */
+export const accountCacheKey = (accountId: string) => `account:${accountId}`;
+
 /** Balances and transaction lines of every account. */
 export const accountsProjection = defineProjection({
 	name: "ledger-accounts",
 	topics: ["ledger.events"],
 	tables: { balances: "ledger_account_balances", transactions: "ledger_account_transactions" },
+	cacheKeys: (event) => [accountCacheKey((event.data as { accountId: string }).accountId)],
 	handlers: {
 		"ledger.AccountOpened": async (event, db) => {
 			const { accountId, owner, currency } = event.data as { accountId: string; owner: string; currency: string };

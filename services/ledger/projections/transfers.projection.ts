@@ -13,11 +13,15 @@ function setStatus(status: string) {
 	};
 }
 
+/** A transfer in the query cache. */
+export const transferCacheKey = (transferId: string) => `transfer:${transferId}`;
+
 /** Every transfer and where it stands. */
 export const transfersProjection = defineProjection({
 	name: "ledger-transfers",
 	topics: ["ledger.events"],
 	tables: { transfers: "ledger_transfers" },
+	cacheKeys: (event) => [transferCacheKey((event.data as { transferId: string }).transferId)],
 	handlers: {
 		"ledger.TransferRequested": async (event, db) => {
 			const t = event.data as Terms;

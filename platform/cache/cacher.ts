@@ -1,0 +1,42 @@
+import { Cachers } from "moleculer";
+import type { Config } from "../config/index.ts";
+
+/** A cacher command slower than this fails over to the tables, which by then answer sooner. */
+const COMMAND_TIMEOUT_MS = 500;
+
+/** Any of Moleculer's cachers: Redis here, Memory for a node that is the whole cluster. */
+export type NodeCacher = Cachers.Base<Cachers.Base.CacherOptions>;
+
+/**
+ * Moleculer's Redis cacher for the node's query cache (broker option `cacher`): at
+ * `redis.url`, keys under `<redis.keyPrefix>cache-`; undefined when `cache.enabled` is off.
+ */
+export function createCacher(config: Config): NodeCacher | undefined {
+	if (!config.cache.enabled) return undefined;
+	return new Cachers.Redis({
+		prefix: `${config.redis.keyPrefix}cache`,
+		ttl: config.cache.ttlSeconds,
+		redis: {
+			...connectionOf(config.redis.url),
+			// Fail at once while disconnected instead of queueing (ioredis would hold a command
+			// through 20 reconnects): the query then reads its tables instead of waiting for Redis.
+			enableOfflineQueue: false,
+			maxRetriesPerRequest: 1,
+			commandTimeout: COMMAND_TIMEOUT_MS,
+			retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+		},
+	});
+}
+
+/** ioredis options from a redis:// or rediss:// URL: Moleculer hands ioredis either a URL or options, not both. */
+function connectionOf(url: string) {
+	const parsed = new URL(url);
+	return {
+		host: parsed.hostname,
+		port: parsed.port ? Number(parsed.port) : 6379,
+		username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+		password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+		db: parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0,
+		tls: parsed.protocol === "rediss:" ? {} : undefined,
+	};
+}

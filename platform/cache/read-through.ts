@@ -1,0 +1,88 @@
+import { answerKey, generationKey } from "./cache-keys.ts";
+import { claimedGeneration, type Generation, isSettled } from "./generation.ts";
+
+/** The part of Moleculer's cacher API the query cache uses, so any of its cachers (Redis, Memory) will do. */
+export type CacherApi = {
+	get(key: string): Promise<unknown>;
+	set(key: string, data: unknown, ttl?: number): Promise<unknown>;
+	clean(match?: string | string[]): Promise<unknown>;
+};
+
+/** What one cached read is about: an entity within a namespace, and what tells its answers apart. */
+export type CachedRead = { namespace: string; entity: string; variant?: string };
+
+export type ReadOutcome = "hit" | "miss" | "error";
+
+export type ReadThroughOptions = { cacher: CacherApi; ttlSeconds: number; onError: (err: unknown) => void };
+
+/**
+ * What is stored: the answer as JSON text with the generation it was read under. Text, so that
+ * a hit hands out a fresh copy shaped exactly like a miss's whatever the cacher (Memory keeps
+ * objects by reference, Redis gives back parsed JSON).
+ */
+type Stored = { gen: Generation; json: string };
+
+function isStored(value: unknown): value is Stored {
+	return (
+		typeof value === "object" && value !== null && typeof (value as Stored).gen === "string" && typeof (value as Stored).json === "string"
+	);
+}
+
+/** The answer as JSON text: what a cached answer gives back, so a miss answers the same. */
+export async function loadJson(load: () => Promise<unknown>): Promise<string> {
+	// JSON has no undefined: an answer of nothing is null.
+	return JSON.stringify(await load()) ?? "null";
+}
+
+/**
+ * Answers from the cache when the stored answer was read under the entity's current
+ * generation, else from `load`, storing the answer under the generation taken *before*
+ * loading: a projection that commits a change in between replaces that generation, so the
+ * answer it made stale is never served. Nothing is stored while a change is being committed.
+ * A failing cacher costs the cache, never the answer.
+ */
+export async function readThrough(
+	options: ReadThroughOptions,
+	read: CachedRead,
+	load: () => Promise<unknown>,
+): Promise<{ json: string; outcome: ReadOutcome }> {
+	const key = answerKey(read.namespace, read.entity, read.variant);
+	const genKey = generationKey(read.namespace, read.entity);
+	let found: [unknown, unknown];
+	try {
+		// Issued together, so Redis answers both in one round trip.
+		found = await Promise.all([options.cacher.get(key), options.cacher.get(genKey)]);
+	} catch (err) {
+		options.onError(err);
+		return { json: await loadJson(load), outcome: "error" };
+	}
+	const [stored, gen] = found;
+	if (isSettled(gen) && isStored(stored) && stored.gen === gen) return { json: stored.json, outcome: "hit" };
+	const under = gen == null ? await claim(options, genKey) : isSettled(gen) ? gen : undefined;
+	const json = await loadJson(load);
+	if (under !== undefined) {
+		const entry: Stored = { gen: under, json };
+		await options.cacher.set(key, entry, options.ttlSeconds).catch(options.onError);
+	}
+	return { json, outcome: "miss" };
+}
+
+/**
+ * Gives an entity without a generation (never changed, or expired) one of its own before its
+ * rows are read, so that no answer is ever stored under "none": an expired generation would
+ * otherwise turn old answers stored under "none" valid again. Undefined when the cacher failed.
+ *
+ * The cacher API has no set-if-absent, so a claim can overwrite a projection's CHANGING mark
+ * set a moment earlier; the answer stored under the claim can then be served between that
+ * commit and the projection's new generation, a few milliseconds later.
+ */
+async function claim(options: ReadThroughOptions, genKey: string): Promise<Generation | undefined> {
+	const gen = claimedGeneration();
+	try {
+		await options.cacher.set(genKey, gen, options.ttlSeconds);
+		return gen;
+	} catch (err) {
+		options.onError(err);
+		return undefined;
+	}
+}
