@@ -1,16 +1,32 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
+import { context, type Span } from "@opentelemetry/api";
 import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import type { AuthMeta, EntryMeta } from "../platform/auth/index.ts";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import { problemOf } from "../platform/errors/index.ts";
 import { clientIp, corsOptions, drainHttpServer, trustedProxyList, writeSecurityHeaders } from "../platform/http/index.ts";
+import type { PlatformMetrics } from "../platform/metrics/index.ts";
 import type { ResponseHeadersMeta } from "../platform/ratelimit/index.ts";
+import { finishHttpSpan, startHttpSpan, traceresponseOf } from "../platform/tracing/index.ts";
 
 type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown; cors?: unknown };
 type CallContext = { meta: AuthMeta & EntryMeta };
 type Gateway = { trustedProxies: BlockList };
+type HttpState = { hstsMaxAgeSeconds: number | undefined; httpMetrics: PlatformMetrics };
+
+/** moleculer-web's own handler, which httpHandler below wraps. */
+const gatewayHttpHandler = ApiGateway.methods?.httpHandler as (
+	this: unknown,
+	req: IncomingMessage,
+	res: ServerResponse,
+	next?: unknown,
+) => unknown;
+
+function routeOf(req: AliasedRequest): string {
+	return req.$alias ? `${req.$alias.method} ${req.$alias.fullPath}` : "unmatched";
+}
 
 /** Actions named `wellKnown<Name>` are served under /.well-known (e.g. identity.wellKnownJwks), and only there. */
 const WELL_KNOWN_ACTIONS = "*.wellKnown*";
@@ -28,6 +44,8 @@ function onBeforeCall(this: Gateway, ctx: CallContext, _route: unknown, req: Inc
 }
 type AliasedRequest = IncomingMessage & {
 	$alias?: { method: string; fullPath: string };
+	/** The request's span (see httpHandler). */
+	$span?: Span;
 	$ctx?: { requestID?: string | null; id: string; meta: ResponseHeadersMeta };
 };
 
@@ -60,15 +78,16 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 			},
 		],
 		onError(this: { broker: Parameters<typeof platformOf>[0] }, req: AliasedRequest, res: ServerResponse, err: unknown) {
-			const traceId = req.$ctx?.requestID ?? req.$ctx?.id;
-			const route = req.$alias ? `${req.$alias.method} ${req.$alias.fullPath}` : "unmatched";
+			const requestId = req.$ctx?.requestID ?? req.$ctx?.id;
+			const traceId = req.$span?.spanContext().traceId ?? requestId;
+			const route = routeOf(req);
 			// Errors of actions were reported where they were thrown; this catches the gateway's own.
-			platformOf(this.broker).errors.report(err, { route, traceId });
+			platformOf(this.broker).errors.report(err, { route, traceId, requestId });
 			const problem = problemOf(err, traceId);
 			if (res.headersSent) return void res.end();
 			// What the call set before it failed, e.g. the RateLimit headers of a 429.
 			for (const [name, value] of Object.entries(req.$ctx?.meta.$responseHeaders ?? {})) res.setHeader(name, value);
-			if (traceId) res.setHeader("X-Request-ID", traceId);
+			if (requestId) res.setHeader("X-Request-ID", requestId);
 			if (problem.retryAfterSeconds) res.setHeader("Retry-After", String(problem.retryAfterSeconds));
 			res.setHeader("Content-Type", "application/problem+json");
 			res.writeHead(problem.status);
@@ -86,17 +105,30 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 		this.settings.cors = cors;
 		for (const route of this.routes) route.cors = cors ?? null;
 		platform.onDrain("http", () => drainHttpServer(this.server));
-		// A listener on the server itself sees every request, also those no route matches.
-		this.server.prependListener("request", (req: AliasedRequest, res: ServerResponse) => {
-			writeSecurityHeaders(res, config.api.hstsMaxAgeSeconds);
-			const stop = metrics.httpDuration.startTimer();
+		this.hstsMaxAgeSeconds = config.api.hstsMaxAgeSeconds;
+		this.httpMetrics = metrics;
+	},
+	methods: {
+		/**
+		 * moleculer-web's handler of every request (its server calls it for each one, routed or
+		 * not), run inside the request's span so that the action's span is its child; first the
+		 * security headers, last the metrics by route and status.
+		 */
+		httpHandler(this: Gateway & HttpState, req: AliasedRequest, res: ServerResponse, next?: unknown) {
+			writeSecurityHeaders(res, this.hstsMaxAgeSeconds);
+			const { span, context: spanContext } = startHttpSpan(req);
+			req.$span = span;
+			res.setHeader("traceresponse", traceresponseOf(span));
+			const stop = this.httpMetrics.httpDuration.startTimer();
 			res.once("finish", () => {
-				const route = req.$alias ? `${req.$alias.method} ${req.$alias.fullPath}` : "unmatched";
+				const route = routeOf(req);
 				const labels = { route, method: req.method ?? "", status: String(res.statusCode) };
 				stop(labels);
-				metrics.httpRequests.inc(labels);
+				this.httpMetrics.httpRequests.inc(labels);
+				finishHttpSpan(span, route === "unmatched" ? `${req.method} unmatched` : route, res.statusCode);
 			});
-		});
+			return context.with(spanContext, () => gatewayHttpHandler.call(this, req, res, next));
+		},
 	},
 	events: {
 		// Aliases are otherwise rebuilt 500 ms after services change; a node that reports

@@ -1,5 +1,6 @@
 import type { Context } from "moleculer";
 import type { EventMetadata } from "../eventstore/index.ts";
+import { activeTraceparent } from "../tracing/index.ts";
 
 /** What a caller may put in ctx.meta to be carried into the events a command appends. */
 export type CommandMeta = { correlationId?: string; causationId?: string; traceparent?: string; user?: { id?: string } };
@@ -15,7 +16,9 @@ export function commandMetadata(ctx: Context<unknown, CommandMeta>): EventMetada
 		correlationId: meta.correlationId ?? ctx.requestID ?? ctx.id,
 		causationId: meta.causationId ?? ctx.id,
 	};
-	if (meta.traceparent) metadata.traceparent = meta.traceparent;
+	// The command's own span, so that consumers of its events continue its trace.
+	const traceparent = activeTraceparent() ?? meta.traceparent;
+	if (traceparent) metadata.traceparent = traceparent;
 	if (meta.user?.id) metadata.userId = meta.user.id;
 	return metadata;
 }

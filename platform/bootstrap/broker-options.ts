@@ -1,5 +1,6 @@
 import type { BrokerOptions, ServiceBroker } from "moleculer";
 import { AuthenticationMiddleware, AuthorizationMiddleware } from "../auth/index.ts";
+import { ActionCacheGuardMiddleware } from "../cache/index.ts";
 import type { Config } from "../config/index.ts";
 import { RequestContextMiddleware } from "../context/index.ts";
 import type { EventContract } from "../contracts/index.ts";
@@ -9,6 +10,7 @@ import { ActionMetricsMiddleware } from "../metrics/index.ts";
 import { RateLimitMiddleware } from "../ratelimit/index.ts";
 import { projectionCommands } from "../repl/index.ts";
 import { installGracefulShutdown } from "../shutdown/index.ts";
+import { TracingMiddleware } from "../tracing/index.ts";
 import { PlatformMiddleware } from "./platform.middleware.ts";
 import { Platform } from "./platform.ts";
 
@@ -36,10 +38,12 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 		tracking: { enabled: true, shutdownTimeout: config.shutdown.deadlineMs },
 		registry: { strategy: "RoundRobin", preferLocal: true },
 		metrics: false,
+		// The query cache's; actions never use it directly (ActionCacheGuard says why).
+		cacher: platform.container.resolve("queryCache").cacher ?? null,
 		skipProcessEventRegistration: true,
 		replOptions: { customCommands: projectionCommands },
 		// Moleculer wraps an action in these from first to last, so the last runs first: a
-		// call is timed, reported and given its request context before it is authenticated,
+		// call gets its span, is reported, timed and given its request context before it is authenticated,
 		// then authorized, then counted against the rate limits, then handled.
 		middlewares: [
 			PlatformMiddleware(platform),
@@ -49,6 +53,8 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 			RequestContextMiddleware(),
 			ActionMetricsMiddleware(platform.metrics),
 			ErrorBusMiddleware(platform.errors),
+			TracingMiddleware(),
+			ActionCacheGuardMiddleware(),
 		],
 		created: (broker: ServiceBroker) => {
 			if (!handleSignals) return;

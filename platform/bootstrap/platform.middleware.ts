@@ -2,10 +2,12 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Middleware, Service, ServiceBroker } from "moleculer";
+import { startSentry } from "../errors/index.ts";
 import { kafkaCheck, OpsServer, postgresCheck, Readiness, redisCheck, transporterCheck } from "../health/index.ts";
 import { migrate } from "../migrate/index.ts";
 import { discoverModules, orderModules, withDependencies } from "../modules/index.ts";
 import { retryUntil, settledWithin } from "../retry/index.ts";
+import { startTracing } from "../tracing/index.ts";
 import { localServiceNames, moduleOfService } from "./module-services.ts";
 import { runPhase } from "./phase.ts";
 import { attachPlatform, type Platform } from "./platform.ts";
@@ -39,6 +41,11 @@ export function PlatformMiddleware(platform: Platform): Middleware {
 		},
 
 		async starting(broker: ServiceBroker) {
+			await runPhase(log, "telemetry", async () => {
+				platform.tracing = await startTracing(platform.config.tracing, platform.nodeID, log);
+				platform.sentry = await startSentry(platform.config, log);
+				if (platform.sentry) platform.errors.attach(platform.sentry.reporter);
+			});
 			await runPhase(log, "ops", async () => {
 				platform.ops = new OpsServer(platform.readiness, platform.metrics.registry);
 				const address = await platform.ops.listen(platform.config.ops.host, platform.config.ops.port);
@@ -87,6 +94,10 @@ export function PlatformMiddleware(platform: Platform): Middleware {
 			}
 			await platform.ops?.close();
 			await platform.container.dispose(log);
+			// Last: what the stop itself did is traced and reported too.
+			await Promise.all([platform.tracing?.flush(), platform.sentry?.flush()]).catch((err: unknown) =>
+				log.warn({ err }, "telemetry did not flush"),
+			);
 		},
 	} as Middleware;
 }

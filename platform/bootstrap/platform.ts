@@ -5,12 +5,13 @@ import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
 import { PlatformContainer } from "../container/index.ts";
 import type { EventContract } from "../contracts/index.ts";
-import { ErrorBus } from "../errors/index.ts";
+import { ErrorBus, type Sentry } from "../errors/index.ts";
 import { type OpsServer, Readiness } from "../health/index.ts";
 import { createRootLogger } from "../logger/index.ts";
 import { createMetrics, type PlatformMetrics } from "../metrics/index.ts";
 import type { ModuleDescriptor } from "../modules/index.ts";
 import type { Relay } from "../relay/index.ts";
+import type { Tracing } from "../tracing/index.ts";
 
 /** Everything the kernel holds for one node: config, logger, container, metrics, health. */
 export class Platform {
@@ -31,6 +32,9 @@ export class Platform {
 	modules: ModuleDescriptor[] = [];
 	/** The modules with at least one service on this node. */
 	localModules: ModuleDescriptor[] = [];
+	/** The process's tracing (started by the first node of the process) and this node's Sentry, once started. */
+	tracing: Tracing | undefined;
+	sentry: Sentry | undefined;
 	/** Listeners to close, in order, when the node stops taking traffic (HTTP, then gRPC). */
 	readonly drainers: { name: string; drain: () => Promise<void> }[] = [];
 

@@ -37,6 +37,18 @@ export const configSchema = z.strictObject({
 			keyPrefix: z.string().default(""),
 		})
 		.prefault({}),
+	cache: z
+		.strictObject({
+			/** Queries answer through Moleculer's Redis cacher at `redis.url`, keys under `redis.keyPrefix`; off: every query reads its tables. */
+			enabled: z.boolean().default(true),
+			/**
+			 * Lifetime of a cached answer and of an entity's generation. Projections invalidate what
+			 * they change; this bounds how long an answer outlives an invalidation that never
+			 * reached Redis.
+			 */
+			ttlSeconds: z.number().int().min(1).default(60),
+		})
+		.prefault({}),
 	kafka: z
 		.strictObject({
 			brokers: z.array(z.string().min(1)).min(1).default(["127.0.0.1:9092"]),
@@ -280,6 +292,27 @@ export const configSchema = z.strictObject({
 			level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 			/** Human-readable lines instead of JSON; for a terminal, not for production. */
 			pretty: z.boolean().default(false),
+		})
+		.prefault({}),
+	tracing: z
+		.strictObject({
+			/**
+			 * OTLP/HTTP traces endpoint (`http://collector:4318/v1/traces`); unset: spans are not
+			 * recorded or sent, but every request still gets a W3C trace id for its logs and errors.
+			 */
+			endpoint: z.url({ protocol: /^https?$/ }).optional(),
+			/** Share of new traces recorded; a trace begun upstream keeps its caller's decision. */
+			sampleRatio: z.number().min(0).max(1).default(1),
+			/** `service.name` of the spans. */
+			serviceName: z.string().min(1).default("platform"),
+		})
+		.prefault({}),
+	sentry: z
+		.strictObject({
+			/** Where system errors (5xx) are reported; unset: nowhere but the logs and metrics. Pass it as a secret file. */
+			dsn: z.url().optional(),
+			/** `environment` of the reports; the config's env when unset. */
+			environment: z.string().min(1).optional(),
 		})
 		.prefault({}),
 });

@@ -3,13 +3,15 @@ import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
+import { TracedPgClient } from "../tracing/index.ts";
 
 /** The clock every time-dependent piece asks, so tests can control time. */
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
 
 export function createPgPool(config: Config, logger: Logger): pg.Pool {
-	const pool = new pg.Pool({ connectionString: config.postgres.url, max: config.postgres.poolMax });
+	// TracedPgClient: a span per query inside a recorded trace.
+	const pool = new pg.Pool({ connectionString: config.postgres.url, max: config.postgres.poolMax, Client: TracedPgClient });
 	// An idle client losing its server must not crash the process; the next query reconnects.
 	pool.on("error", (err) => logger.warn({ err }, "postgres idle client error"));
 	return pool;

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from "moleculer";
-import { currentRequestContext } from "../context/index.ts";
+import { activeTraceId } from "../tracing/index.ts";
 import type { ErrorBus } from "./error-bus.ts";
 
 /** Reports every error an action on this node throws to the error bus, then rethrows it. */
@@ -11,7 +11,11 @@ export function ErrorBusMiddleware(bus: ErrorBus): Middleware {
 				try {
 					return await next(ctx);
 				} catch (err) {
-					bus.report(err, { action: action.name, traceId: currentRequestContext()?.traceId ?? ctx.requestID ?? undefined });
+					bus.report(err, {
+						action: action.name,
+						traceId: activeTraceId() ?? ctx.requestID ?? undefined,
+						requestId: ctx.requestID ?? undefined,
+					});
 					throw err;
 				}
 			};

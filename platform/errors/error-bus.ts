@@ -5,20 +5,30 @@ import { codeOf, isBusinessError } from "./problem.ts";
 /** Errors already reported, so one that travels up through nested calls is reported once. */
 const reported = new WeakSet<object>();
 
-export type ErrorContext = { action?: string; route?: string; traceId?: string };
+export type ErrorContext = { action?: string; route?: string; traceId?: string; requestId?: string };
+
+/** Somewhere system errors are sent besides the log (Sentry). */
+export type SystemErrorReporter = (err: unknown, context: ErrorContext & { code: string }) => void;
 
 /**
  * Where every error of the node goes, once: a log line (info for the caller's mistakes, error
  * with the stack for ours) with the trace id and where it happened, and a count by kind and
- * code. Business errors are expected traffic, so they do not page anyone.
+ * code, and system errors to the reporters attached (Sentry when configured). Business errors
+ * are expected traffic, so they do not page anyone.
  */
 export class ErrorBus {
 	readonly #logger: Logger;
 	readonly #counter: Counter<"kind" | "code">;
+	readonly #reporters: SystemErrorReporter[] = [];
 
 	constructor(logger: Logger, counter: Counter<"kind" | "code">) {
 		this.#logger = logger;
 		this.#counter = counter;
+	}
+
+	/** Sends every system error reported from now on to `reporter` too. */
+	attach(reporter: SystemErrorReporter): void {
+		this.#reporters.push(reporter);
 	}
 
 	report(err: unknown, context: ErrorContext): void {
@@ -30,6 +40,9 @@ export class ErrorBus {
 		const code = codeOf(err);
 		this.#counter.inc({ kind: business ? "business" : "system", code });
 		if (business) this.#logger.info({ ...context, code, msg: String((err as { message?: unknown }).message ?? "") }, "request refused");
-		else this.#logger.error({ ...context, code, err }, "request failed");
+		else {
+			this.#logger.error({ ...context, code, err }, "request failed");
+			for (const reporter of this.#reporters) reporter(err, { ...context, code });
+		}
 	}
 }

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { EventCatalog } from "../contracts/index.ts";
 import { deadLetterTopicOf } from "../relay/index.ts";
 import { backoffDelay, sleep } from "../retry/index.ts";
+import { consumeSpan, endFailed, inSpan } from "../tracing/index.ts";
 import type { ConsumerMetrics } from "./consumer-metrics.ts";
 import { type EventEnvelope, fromKafkaMessage } from "./kafka-record.ts";
 
@@ -104,10 +105,14 @@ export class EventConsumer {
 		}
 		const events = decoded.map((d) => d.event);
 		if (events.length > 0) {
+			// One span per event, each in its own request's trace, though one transaction applies them all.
+			const spans = events.map((event) => consumeSpan(event, group).span);
 			try {
 				await this.#options.sink.applyBatch(events);
+				for (const span of spans) span.end();
 				metrics.events.inc({ group, outcome: "applied" }, events.length);
 			} catch (err) {
+				for (const span of spans) endFailed(span, err);
 				this.#options.logger.warn({ err, count: events.length }, "batch failed; applying its events one by one");
 				for (const { event, message } of decoded) {
 					if (!isRunning() || isStale()) return;
@@ -145,8 +150,10 @@ export class EventConsumer {
 	async #applyWithRetries(topic: string, partition: number, event: EventEnvelope, message: KafkaMessage): Promise<void> {
 		const { maxAttempts, retryBaseMs, sink, group, metrics } = this.#options;
 		for (let attempt = 1; ; attempt++) {
+			const { span, parent } = consumeSpan(event, group);
+			span.setAttribute("messaging.attempt", attempt);
 			try {
-				await sink.applyOne(event);
+				await inSpan(span, parent, () => sink.applyOne(event));
 				metrics.events.inc({ group, outcome: "applied" });
 				return;
 			} catch (err) {

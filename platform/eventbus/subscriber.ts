@@ -1,3 +1,5 @@
+import { context } from "@opentelemetry/api";
+import { contextFrom } from "../tracing/index.ts";
 import type { EventSink } from "./event-consumer.ts";
 import type { EventEnvelope } from "./kafka-record.ts";
 
@@ -34,7 +36,10 @@ export function subscriberSink(
 		const handler = subscriber.handlers[event.type];
 		if (!handler) return;
 		const meta = { correlationId: event.metadata.correlationId ?? event.id, causationId: event.id };
-		await handler(event, { call: <T>(action: string, params: unknown) => call(action, params, { meta }) as Promise<T> });
+		// In the trace of the event's request: the commands it issues continue that trace.
+		await context.with(contextFrom(event.metadata.traceparent), () =>
+			handler(event, { call: <T>(action: string, params: unknown) => call(action, params, { meta }) as Promise<T> }),
+		);
 	};
 	return {
 		async applyBatch(events) {

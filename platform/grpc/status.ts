@@ -19,7 +19,7 @@ export function grpcFailureOf(err: unknown, traceId: string | undefined): GrpcFa
 	const problem = problemOf(err, traceId);
 	const metadata = new Metadata();
 	metadata.set("error-code", problem.code);
-	if (traceId) metadata.set("x-request-id", traceId);
+	if (traceId) metadata.set("trace-id", traceId);
 	if (problem.retryAfterSeconds) metadata.set("retry-after", String(problem.retryAfterSeconds));
 	if (problem.errors) metadata.set("field-violations", JSON.stringify(problem.errors));
 	return { code: codeOf(problem.status, problem.code), details: problem.detail, metadata };

@@ -1,11 +1,13 @@
 import type { BlockList } from "node:net";
 import { Metadata, type ServerUnaryCall, type sendUnaryData, status } from "@grpc/grpc-js";
+import { context, SpanStatusCode } from "@opentelemetry/api";
 import type { ServiceBroker } from "moleculer";
 import type { AuthMeta, EntryMeta } from "../auth/index.ts";
 import type { ErrorBus } from "../errors/index.ts";
 import { clientIp } from "../http/index.ts";
 import type { PlatformMetrics } from "../metrics/index.ts";
 import type { ResponseHeadersMeta } from "../ratelimit/index.ts";
+import { startRpcSpan, traceresponseOf } from "../tracing/index.ts";
 import { replyMessage } from "./reply-message.ts";
 import type { Rpc } from "./rpc-catalog.ts";
 import { grpcFailureOf } from "./status.ts";
@@ -22,30 +24,36 @@ type CallMeta = AuthMeta & EntryMeta & ResponseHeadersMeta;
 export function unaryHandler(rpc: Rpc, deps: Deps) {
 	return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
 		const stop = deps.metrics.grpcDuration.startTimer();
+		const { span, context: spanContext } = startRpcSpan(rpc.path, first(call.metadata, "traceparent"));
 		const answered = (code: status) => {
 			const labels = { method: rpc.path, code: status[code] ?? String(code) };
 			stop(labels);
 			deps.metrics.grpcRequests.inc(labels);
+			span.setAttribute("rpc.grpc.status_code", code);
+			if (code !== status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: labels.code });
+			span.end();
 		};
 		// The root context of the call, as moleculer-web makes one per request: the action's meta flows back into it.
 		const ctx = new deps.broker.ContextFactory(deps.broker);
 		ctx.meta = callMeta(rpc, call, deps.trustedProxies);
 		ctx.requestID = first(call.metadata, "x-request-id") ?? ctx.id;
-		const traceId = ctx.requestID;
+		const traceId = span.spanContext().traceId;
+		const trailers = () => trailersOf(ctx.meta as CallMeta, ctx.requestID ?? undefined, traceresponseOf(span));
 		const timeout = timeoutOf(call.getDeadline());
 		if (timeout !== undefined && timeout <= 0) {
 			answered(status.DEADLINE_EXCEEDED);
 			return callback({ code: status.DEADLINE_EXCEEDED, details: "The call's deadline passed before it started" });
 		}
 		try {
-			const reply = await ctx.call(rpc.action, call.request as object, timeout === undefined ? {} : { timeout });
-			callback(null, replyMessage(reply, rpc), trailersOf(ctx.meta as CallMeta, traceId));
+			const options = timeout === undefined ? {} : { timeout };
+			const reply = await context.with(spanContext, () => ctx.call(rpc.action, call.request as object, options));
+			callback(null, replyMessage(reply, rpc), trailers());
 			answered(status.OK);
 		} catch (err) {
 			// Errors of actions were reported where they were thrown; this catches the gateway's own.
-			deps.errors.report(err, { route: rpc.path, traceId });
+			deps.errors.report(err, { route: rpc.path, traceId, requestId: ctx.requestID ?? undefined });
 			const failure = grpcFailureOf(err, traceId);
-			failure.metadata.merge(trailersOf(ctx.meta as CallMeta, undefined));
+			failure.metadata.merge(trailers());
 			callback(failure);
 			answered(failure.code);
 		}
@@ -78,9 +86,10 @@ function timeoutOf(deadline: Date | number): number | undefined {
 	return Number.isFinite(at) ? at - Date.now() : undefined;
 }
 
-function trailersOf(meta: CallMeta, traceId: string | undefined): Metadata {
+function trailersOf(meta: CallMeta, requestId: string | undefined, traceresponse: string): Metadata {
 	const trailers = new Metadata();
-	if (traceId) trailers.set("x-request-id", traceId);
+	if (requestId) trailers.set("x-request-id", requestId);
+	trailers.set("traceresponse", traceresponse);
 	for (const [name, value] of Object.entries(meta.$responseHeaders ?? {})) trailers.set(name.toLowerCase(), value);
 	return trailers;
 }

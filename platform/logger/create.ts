@@ -1,6 +1,7 @@
 import { type Logger, pino } from "pino";
 import type { Config } from "../config/index.ts";
 import { currentRequestContext } from "../context/index.ts";
+import { activeTraceId } from "../tracing/index.ts";
 import { REDACTED_PATHS } from "./redaction.ts";
 
 /** The process' root pino logger: JSON lines, or pretty ones for a terminal. */
@@ -9,10 +10,13 @@ export function createRootLogger(config: Pick<Config, "log" | "env">, nodeID: st
 		level: config.log.level,
 		base: { nodeID, env: config.env },
 		redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-		// Every line written while a request is served carries its trace and request ids.
+		// Every line written while a request is served carries its trace and request ids; a
+		// line written in a span elsewhere (a consumer applying an event) its trace id.
 		mixin: () => {
 			const ctx = currentRequestContext();
-			return ctx ? { traceId: ctx.traceId, requestId: ctx.requestId } : {};
+			if (ctx) return { traceId: ctx.traceId, requestId: ctx.requestId };
+			const traceId = activeTraceId();
+			return traceId ? { traceId } : {};
 		},
 		timestamp: pino.stdTimeFunctions.isoTime,
 		transport: config.log.pretty

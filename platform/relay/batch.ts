@@ -1,6 +1,7 @@
 import type { TopicMessages } from "kafkajs";
 import { type Checkpoint, checkpointOf, type EventStore } from "../eventstore/index.ts";
-import { type Publisher, toTopicMessages } from "./publisher.ts";
+import { endFailed, produceSpan } from "../tracing/index.ts";
+import { type Publisher, topicOfEvent, toTopicMessages } from "./publisher.ts";
 
 export type BatchSteps = {
 	store: Pick<EventStore, "readAll">;
@@ -23,7 +24,14 @@ export async function relayBatch(from: Checkpoint, steps: BatchSteps): Promise<B
 	const last = events.at(-1);
 	if (!last) return { checkpoint: from, count: 0, sent: [] };
 	const sent = toTopicMessages(events, steps.topicPrefix);
-	await steps.publisher.send(sent);
+	const spans = events.map((event) => produceSpan(event, `${steps.topicPrefix ?? ""}${topicOfEvent(event)}`));
+	try {
+		await steps.publisher.send(sent);
+	} catch (err) {
+		for (const span of spans) endFailed(span, err);
+		throw err;
+	}
+	for (const span of spans) span.end();
 	const checkpoint = checkpointOf(last);
 	await steps.saveCheckpoint(checkpoint);
 	return { checkpoint, count: events.length, sent };

@@ -27,6 +27,7 @@ describe("node bootstrap", () => {
 		try {
 			const phases = logLines(node.output(), /^bootstrap phase \w+ done$/).map((e) => [e.phase, typeof e.ms]);
 			expect(phases).toEqual([
+				["telemetry", "number"],
 				["ops", "number"],
 				["modules", "number"],
 				["connect", "number"],

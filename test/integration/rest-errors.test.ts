@@ -1,9 +1,16 @@
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { eventually } from "../support/eventually.ts";
 import { type NodeProcess, startNode } from "../support/node-process.ts";
 import { requireServers } from "../support/servers.ts";
 import { signedIn } from "../support/tokens.ts";
 
-type Answer = { status: number; contentType: string | null; requestId: string | null; body: Record<string, unknown> };
+type Answer = {
+	status: number;
+	contentType: string | null;
+	requestId: string | null;
+	traceresponse: string | null;
+	body: Record<string, unknown>;
+};
 
 describe("REST errors: problem+json through one error bus", () => {
 	let db: TestDatabase;
@@ -14,6 +21,7 @@ describe("REST errors: problem+json through one error bus", () => {
 			status: res.status,
 			contentType: res.headers.get("content-type"),
 			requestId: res.headers.get("x-request-id"),
+			traceresponse: res.headers.get("traceresponse"),
 			body: (await res.json()) as Record<string, unknown>,
 		};
 	};
@@ -31,7 +39,13 @@ describe("REST errors: problem+json through one error bus", () => {
 	it("answers an unexpected failure 500 with a trace id and nothing of the error itself", async () => {
 		const answer = await call("/faulty/boom");
 		expect(answer).toMatchObject({ status: 500, contentType: "application/problem+json" });
-		expect(answer.body).toMatchObject({ status: 500, code: "INTERNAL_ERROR", title: "Internal error", traceId: answer.requestId });
+		// The W3C trace id the request ran under (traceresponse: 00-<trace id>-<span id>-<flags>).
+		const traceId = answer.traceresponse?.split("-")[1];
+		expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+		expect(answer.body).toMatchObject({ status: 500, code: "INTERNAL_ERROR", title: "Internal error", traceId });
+		// The log line of the failure has both ids, so the one a caller quotes finds it.
+		const line = new RegExp(`"traceId":"${traceId}"[^\n]*"requestId":"${answer.requestId}"[^\n]*request failed`);
+		expect(await eventually("the failure's log line", async () => line.exec(node.output())?.[0], 5_000)).toBeDefined();
 		expect(JSON.stringify(answer.body)).not.toMatch(/db-internal|admin|stack|at /);
 		// The node keeps serving.
 		expect((await fetch(`http://127.0.0.1:${node.apiPort}/api/v1/system/ping`)).status).toBe(200);

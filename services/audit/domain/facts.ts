@@ -24,7 +24,7 @@ export type AuditedEvent = {
 	streamId: string;
 	position: number;
 	recordedAt: Date;
-	metadata: { userId?: string; correlationId?: string };
+	metadata: { userId?: string; correlationId?: string; traceparent?: string };
 };
 
 /**
@@ -38,9 +38,11 @@ export function outcomeOf(type: string): Outcome {
 }
 
 /**
- * The trace id is the request's id: what the platform's log lines, problem answers and
- * X-Request-ID call the trace id, and what a command carries into its events as the
- * correlation id (kept along a whole chain of commands, so a transfer's steps share it).
+ * The trace id is the W3C trace id of the request that appended the event (from the
+ * `traceparent` its command recorded): what the platform's log lines, problem answers and
+ * traces call the trace id; a process manager's commands continue the trace of the event they
+ * react to, so a transfer's steps share it. Events recorded without one fall back to their
+ * correlation id.
  */
 export function factsOf(event: AuditedEvent): AuditFacts {
 	return {
@@ -50,7 +52,12 @@ export function factsOf(event: AuditedEvent): AuditFacts {
 		action: event.type,
 		subject: event.streamId,
 		outcome: outcomeOf(event.type),
-		traceId: event.metadata.correlationId ?? null,
+		traceId: traceIdOf(event.metadata.traceparent) ?? event.metadata.correlationId ?? null,
 		recordedAt: event.recordedAt,
 	};
+}
+
+/** `00-<trace id>-<span id>-<flags>` -> the trace id. */
+function traceIdOf(traceparent: string | undefined): string | undefined {
+	return traceparent ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent)?.[1] : undefined;
 }

@@ -4,6 +4,7 @@ import { requestJson } from "../../support/http.ts";
 import { type NodeProcess, startNode } from "../../support/node-process.ts";
 import { requireServers } from "../../support/servers.ts";
 import { signedIn } from "../../support/tokens.ts";
+import { traceIdOf, traceparentOf } from "../../support/traces.ts";
 
 type Entry = { seq: number; actor: string | null; action: string; subject: string; traceId: string | null; recordedAt: string };
 type Page = { entries: Entry[]; next: number | null };
@@ -27,8 +28,8 @@ describe("the audit trail over REST", () => {
 		node = await startNode({ env: { PLATFORM_POSTGRES__URL: db.url, PLATFORM_REDIS__KEY_PREFIX: `${db.name}.` } });
 		admin = await signedIn(`http://127.0.0.1:${node.apiPort}`);
 		adminId = (await http("/me", admin)).body.id as string;
-		// One request id per command: the trace id each entry is found by.
-		const as = (traceId: string) => ({ ...admin, "x-request-id": traceId });
+		// One trace per command: the trace id each entry is found by.
+		const as = (label: string) => ({ ...admin, traceparent: traceparentOf(label) });
 		await http("/ledger/accounts", as("rest-open"), "POST", { accountId: "aud-a", owner: "Ada", currency: "EUR" });
 		for (const n of [1, 2, 3])
 			await http("/ledger/accounts/aud-a/deposits", as(`rest-deposit-${n}`), "POST", { amount: n, currency: "EUR" });
@@ -42,8 +43,8 @@ describe("the audit trail over REST", () => {
 		await db?.drop();
 	});
 
-	it("lists entries with the caller as actor and the request id as trace id, filtered", async () => {
-		const { entries } = await page("traceId=rest-deposit-2");
+	it("lists entries with the caller as actor and the request's trace id, filtered", async () => {
+		const { entries } = await page(`traceId=${traceIdOf("rest-deposit-2")}`);
 		expect(entries).toEqual([
 			expect.objectContaining({ actor: adminId, action: "ledger.MoneyDeposited", subject: "ledger-account-aud-a", outcome: "success" }),
 		]);
@@ -63,10 +64,10 @@ describe("the audit trail over REST", () => {
 	it("pages newest first through a cursor", async () => {
 		const query = "subject=ledger-account-aud-a&limit=3";
 		const first = await page(query);
-		expect(first.entries.map((e) => e.traceId)).toEqual(["rest-deposit-3", "rest-deposit-2", "rest-deposit-1"]);
+		expect(first.entries.map((e) => e.traceId)).toEqual(["rest-deposit-3", "rest-deposit-2", "rest-deposit-1"].map(traceIdOf));
 		expect(first.next).toBe(first.entries.at(-1)?.seq);
 		const second = await page(`${query}&before=${first.next}`);
-		expect(second).toEqual({ entries: [expect.objectContaining({ traceId: "rest-open" })], next: null });
+		expect(second).toEqual({ entries: [expect.objectContaining({ traceId: traceIdOf("rest-open") })], next: null });
 	});
 
 	it("verifies the chain", async () => {

@@ -12,6 +12,7 @@ import { startBroker } from "../../support/broker.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { eventually } from "../../support/eventually.ts";
 import { requireServers } from "../../support/servers.ts";
+import { traceIdOf, traceparentOf } from "../../support/traces.ts";
 
 type Entry = { seq: number; actor: string | null; action: string; subject: string; outcome: string; traceId: string | null };
 type Verified = { ok: boolean; checked: number; firstBrokenAt?: number; problem?: string };
@@ -21,9 +22,10 @@ describe("the audit trail: every module's events, hash-chained", () => {
 	let broker: ServiceBroker;
 	let client: pg.Client;
 	const actor = randomUUID();
-	/** A call as a signed-in user's request would make it: the user in meta, the request id as the trace id. */
-	const asUser = (action: string, params: object, requestID: string) =>
-		broker.call(action, params, { meta: { user: { id: actor } }, requestID });
+	/** A call as a signed-in user's request would make it: the user in meta, in a trace of its own. */
+	// Each call continues a trace of the caller's, named after its label.
+	const asUser = (action: string, params: object, label: string) =>
+		broker.call(action, params, { meta: { user: { id: actor } }, headers: { traceparent: traceparentOf(label) } });
 	const count = async (table: string) => (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n;
 	/** Waits until the trail holds an entry for every stored event. */
 	const caughtUp = () =>
@@ -72,13 +74,13 @@ describe("the audit trail: every module's events, hash-chained", () => {
 		);
 
 		const deposit = await eventually("the deposit's entry", async () => {
-			const { entries } = await broker.call<{ entries: Entry[] }, object>("audit.list", { traceId: "req-deposit" });
+			const { entries } = await broker.call<{ entries: Entry[] }, object>("audit.list", { traceId: traceIdOf("req-deposit") });
 			return entries[0];
 		});
 		expect(deposit).toMatchObject({ actor, action: "ledger.MoneyDeposited", subject: "ledger-account-ann", outcome: "success" });
 
 		const transfer = await eventually("the failed transfer's entries", async () => {
-			const { entries } = await broker.call<{ entries: Entry[] }, object>("audit.list", { traceId: "req-transfer" });
+			const { entries } = await broker.call<{ entries: Entry[] }, object>("audit.list", { traceId: traceIdOf("req-transfer") });
 			return entries.some((e) => e.action === "ledger.TransferFailed") ? entries : undefined;
 		});
 		// Newest first; the process manager's step keeps the request's trace id but is not the user's own call.

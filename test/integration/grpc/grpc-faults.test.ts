@@ -39,7 +39,9 @@ describe("the gRPC gateway when actions fail, time out, or the node stops", () =
 		const boom = await grpc.call(FAULTY, "Boom", {}, { "x-request-id": "trace-boom" });
 		expect(boom).toMatchObject({ code: status.INTERNAL, trailers: { "error-code": "INTERNAL_ERROR", "x-request-id": "trace-boom" } });
 		expect(boom.details).not.toMatch(/db-internal|admin|5432/);
-		expect(node.output()).toContain("trace-boom");
+		const traceId = boom.trailers["trace-id"];
+		expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+		expect(node.output()).toMatch(new RegExp(`"traceId":"${traceId}"[^\n]*"requestId":"trace-boom"[^\n]*request failed`));
 		expect(await grpc.call(FAULTY, "Echo", { text: "still here" })).toMatchObject({ code: status.OK, value: { text: "still here" } });
 	});
 

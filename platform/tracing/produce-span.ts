@@ -1,0 +1,21 @@
+import { type Span, SpanKind } from "@opentelemetry/api";
+import type { EventEnvelope } from "../eventbus/index.ts";
+import { contextFrom, tracer } from "./tracer.ts";
+
+/** A span for the relay sending one event to Kafka, in the trace of the request that appended it. */
+export function produceSpan(event: EventEnvelope, topic: string): Span {
+	return tracer.startSpan(
+		`${topic} publish`,
+		{
+			kind: SpanKind.PRODUCER,
+			attributes: {
+				"messaging.system": "kafka",
+				"messaging.operation.type": "send",
+				"messaging.destination.name": topic,
+				"messaging.message.id": event.id,
+				"event.position": event.position,
+			},
+		},
+		contextFrom(event.metadata.traceparent),
+	);
+}
