@@ -9,10 +9,22 @@ export const RUNNER = join(ROOT, "node_modules", "moleculer", "bin", "moleculer-
 export type Started = { readyMs: number; rssMb: () => number; stop: () => Promise<void> };
 
 /**
- * Spawns a node and measures wall time from spawn to the first 200 from `readyUrl`,
- * polled every 5 ms, the way an orchestrator's probe would see it.
+ * Spawns a node and measures wall time from spawn to the first 200 from `ready` (a URL, or a
+ * probe of another protocol), polled every 5 ms, the way an orchestrator's probe would see it.
  */
-export async function spawnUntilReady(args: string[], env: Record<string, string>, readyUrl: string): Promise<Started> {
+export async function spawnUntilReady(
+	args: string[],
+	env: Record<string, string>,
+	ready: string | (() => Promise<boolean>),
+): Promise<Started> {
+	const probe =
+		typeof ready === "string"
+			? () =>
+					fetch(ready).then(
+						(r) => r.status === 200,
+						() => false,
+					)
+			: ready;
 	const started = performance.now();
 	const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
 	let stderr = "";
@@ -21,10 +33,7 @@ export async function spawnUntilReady(args: string[], env: Record<string, string
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`node exited before ready: ${stderr}`);
 		if (performance.now() - started > 30_000) throw new Error(`not ready in 30 s: ${stderr}`);
-		const ok = await fetch(readyUrl).then(
-			(r) => r.status === 200,
-			() => false,
-		);
+		const ok = await probe();
 		if (ok) break;
 		await new Promise((r) => setTimeout(r, 5));
 	}

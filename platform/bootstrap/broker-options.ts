@@ -11,6 +11,7 @@ import { RateLimitMiddleware } from "../ratelimit/index.ts";
 import { projectionCommands } from "../repl/index.ts";
 import { installGracefulShutdown } from "../shutdown/index.ts";
 import { TracingMiddleware } from "../tracing/index.ts";
+import { outsideGatewayDispatch } from "./outside-gateway-dispatch.ts";
 import { PlatformMiddleware } from "./platform.middleware.ts";
 import { Platform } from "./platform.ts";
 
@@ -55,7 +56,7 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 			ErrorBusMiddleware(platform.errors),
 			TracingMiddleware(),
 			ActionCacheGuardMiddleware(),
-		],
+		].map(outsideGatewayDispatch),
 		created: (broker: ServiceBroker) => {
 			if (!handleSignals) return;
 			installGracefulShutdown(broker, platform);

@@ -23,6 +23,8 @@ export function createCacher(config: Config): NodeCacher | undefined {
 			enableOfflineQueue: false,
 			maxRetriesPerRequest: 1,
 			commandTimeout: COMMAND_TIMEOUT_MS,
+			// A query's two GETs (answer and generation), and those of concurrent queries, leave in one write.
+			enableAutoPipelining: true,
 			retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
 		},
 	});

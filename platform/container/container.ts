@@ -85,7 +85,6 @@ export class PlatformContainer {
 					}),
 			).singleton(),
 			accessTokens: asFunction((c: CoreCradle) => new AccessTokens(loadSigningKey(c.config.auth, c.logger), c.config.auth)).singleton(),
-			roleView: asFunction((c: CoreCradle) => new RoleView(c.redis, c.eventStore, c.config.redis.keyPrefix)).singleton(),
 			rateLimits: asFunction((c: CoreCradle) => new RateLimits(c.config.rateLimits, c.redis, c.config.redis.keyPrefix)).singleton(),
 			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg)).singleton(),
 			jobMetrics: asFunction((c: CoreCradle) => createJobMetrics(c.metrics.registry, () => c.jobQueue.depths())).singleton(),
@@ -94,6 +93,11 @@ export class PlatformContainer {
 			"pg",
 			(c: CoreCradle) => createPgPool(c.config, c.logger),
 			(pool) => pool.end(),
+		);
+		this.registerSingleton(
+			"roleView",
+			(c: CoreCradle) => new RoleView(c.redis, c.eventStore, c.config.redis.keyPrefix),
+			(view) => view.close(),
 		);
 		this.registerSingleton(
 			"redis",

@@ -24,6 +24,8 @@ export function createRedis(config: Config, logger: Logger): Redis {
 		maxRetriesPerRequest: 1,
 		retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
 		lazyConnect: true,
+		// Commands issued in the same tick (a call's rate-limit windows, concurrent requests') leave in one write.
+		enableAutoPipelining: true,
 	});
 	redis.on("error", (err) => logger.debug({ err: err.message }, "redis connection error"));
 	return redis;

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
-import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Config } from "../config/index.ts";
+import { RedisWindows, type WindowCount } from "./redis-windows.ts";
 
 /** `points` calls per window of `durationSeconds`. */
 export type Limit = { points: number; durationSeconds: number };
@@ -17,24 +18,25 @@ export type Allowance = { limit: number; remaining: number; resetSeconds: number
 /** The outcome of counting a call; `retryAfterSeconds` is set when it must be refused. */
 export type Verdict = { allowance: Allowance; retryAfterSeconds?: number };
 
-type Bucket = { limiter: RateLimiterAbstract; key: string };
+/** One window a call counts against: which limit, and whose count. */
+type Window = { scope: string; limit: Limit; id: string };
 
 /**
  * Counts gateway calls per user and per IP in Redis, so every node sees the same counts:
- * each call against the default buckets and, when its action has limits of its own, against
- * those too. Without Redis (the embedded profile) the counts live in the process. When Redis
- * fails mid-request, each node goes on counting in memory rather than refuse every call or
- * let every call through.
+ * each call against the default windows and, when its action has limits of its own, against
+ * those too, all of them in one round trip. Without Redis (the embedded profile) the counts
+ * live in the process. When Redis fails mid-request, each node goes on counting in memory
+ * (rate-limiter-flexible's memory limiter) rather than refuse every call or let every call through.
  */
 export class RateLimits {
 	readonly #config: Config["rateLimits"];
-	readonly #redis: Redis | undefined;
+	readonly #redis: RedisWindows | undefined;
 	readonly #keyPrefix: string;
-	readonly #limiters = new Map<string, RateLimiterAbstract>();
+	readonly #inMemory = new Map<string, RateLimiterMemory>();
 
 	constructor(config: Config["rateLimits"], redis: Redis | undefined, keyPrefix: string) {
 		this.#config = config;
-		this.#redis = redis;
+		this.#redis = redis ? new RedisWindows(redis) : undefined;
 		this.#keyPrefix = `${keyPrefix}rate:`;
 	}
 
@@ -43,58 +45,60 @@ export class RateLimits {
 	 * when any window is spent, the seconds until the caller may try again.
 	 */
 	async consume(action: string, declared: ActionRateLimit | undefined, caller: Caller): Promise<Verdict | undefined> {
-		const buckets = this.#bucketsFor(action, declared, caller);
-		if (buckets.length === 0) return undefined;
-		const counted = await Promise.all(buckets.map((bucket) => count(bucket)));
-		const spent = counted.filter((c) => c.spent);
-		const tightest = (spent.length > 0 ? spent : counted).reduce((a, b) => (b.allowance.remaining < a.allowance.remaining ? b : a));
-		if (spent.length === 0) return { allowance: tightest.allowance };
-		return { allowance: tightest.allowance, retryAfterSeconds: Math.max(...spent.map((c) => c.allowance.resetSeconds), 1) };
+		const windows = this.#windowsFor(action, declared, caller);
+		if (windows.length === 0) return undefined;
+		const counts = await this.#count(windows);
+		const allowances = windows.map((w, i) => allowanceOf(w.limit, counts[i] as WindowCount));
+		const spent = allowances.filter((a, i) => (counts[i] as WindowCount).count > a.limit);
+		const tightest = (spent.length > 0 ? spent : allowances).reduce((a, b) => (b.remaining < a.remaining ? b : a));
+		if (spent.length === 0) return { allowance: tightest };
+		return { allowance: tightest, retryAfterSeconds: Math.max(...spent.map((a) => a.resetSeconds), 1) };
 	}
 
-	#bucketsFor(action: string, declared: ActionRateLimit | undefined, caller: Caller): Bucket[] {
+	async #count(windows: readonly Window[]): Promise<WindowCount[]> {
+		if (this.#redis) {
+			const keyed = windows.map((w) => ({ key: `${this.#keyPrefix}${w.scope}:${w.id}`, durationMs: w.limit.durationSeconds * 1000 }));
+			try {
+				return await this.#redis.count(keyed);
+			} catch {
+				// Redis is away: this node counts alone until it is back.
+			}
+		}
+		return Promise.all(windows.map((w) => this.#countInMemory(w)));
+	}
+
+	async #countInMemory(window: Window): Promise<WindowCount> {
+		const name = `${window.scope}:${window.limit.points}/${window.limit.durationSeconds}`;
+		let limiter = this.#inMemory.get(name);
+		if (!limiter) {
+			// Its own points are never the refusal: the count is compared with the limit like Redis's.
+			limiter = new RateLimiterMemory({ points: Number.MAX_SAFE_INTEGER, duration: window.limit.durationSeconds });
+			this.#inMemory.set(name, limiter);
+		}
+		const res = await limiter.consume(window.id);
+		return { count: res.consumedPoints, msLeft: res.msBeforeNext };
+	}
+
+	#windowsFor(action: string, declared: ActionRateLimit | undefined, caller: Caller): Window[] {
 		const own = this.#config.actions[action] ?? declared;
-		const buckets: Bucket[] = [];
+		const windows: Window[] = [];
 		if (caller.userId !== undefined) {
-			buckets.push({ limiter: this.#limiter("user", this.#config.perUser), key: caller.userId });
-			if (own?.perUser) buckets.push({ limiter: this.#limiter(`user:${action}`, own.perUser), key: caller.userId });
+			windows.push({ scope: "user", limit: this.#config.perUser, id: caller.userId });
+			if (own?.perUser) windows.push({ scope: `user:${action}`, limit: own.perUser, id: caller.userId });
 		}
 		if (caller.ip !== undefined) {
-			buckets.push({ limiter: this.#limiter("ip", this.#config.perIp), key: caller.ip });
-			if (own?.perIp) buckets.push({ limiter: this.#limiter(`ip:${action}`, own.perIp), key: caller.ip });
+			windows.push({ scope: "ip", limit: this.#config.perIp, id: caller.ip });
+			if (own?.perIp) windows.push({ scope: `ip:${action}`, limit: own.perIp, id: caller.ip });
 		}
-		return buckets;
-	}
-
-	#limiter(scope: string, limit: Limit): RateLimiterAbstract {
-		const name = `${scope}:${limit.points}/${limit.durationSeconds}`;
-		let limiter = this.#limiters.get(name);
-		if (!limiter) {
-			const options = { keyPrefix: `${this.#keyPrefix}${scope}`, points: limit.points, duration: limit.durationSeconds };
-			limiter = this.#redis
-				? new RateLimiterRedis({ ...options, storeClient: this.#redis, insuranceLimiter: new RateLimiterMemory(options) })
-				: new RateLimiterMemory(options);
-			this.#limiters.set(name, limiter);
-		}
-		return limiter;
+		return windows;
 	}
 }
 
-/** A spent window rejects with its state, which is what we want to read; anything else is a failure. */
-async function count({ limiter, key }: Bucket): Promise<{ spent: boolean; allowance: Allowance }> {
-	try {
-		return { spent: false, allowance: allowanceOf(await limiter.consume(key), limiter) };
-	} catch (res) {
-		if (!(res instanceof RateLimiterRes)) throw res;
-		return { spent: true, allowance: allowanceOf(res, limiter) };
-	}
-}
-
-function allowanceOf(res: RateLimiterRes, limiter: RateLimiterAbstract): Allowance {
+function allowanceOf(limit: Limit, counted: WindowCount): Allowance {
 	return {
-		limit: limiter.points,
-		remaining: Math.max(limiter.points - res.consumedPoints, 0),
-		resetSeconds: Math.ceil(res.msBeforeNext / 1000),
-		windowSeconds: limiter.duration,
+		limit: limit.points,
+		remaining: Math.max(limit.points - counted.count, 0),
+		resetSeconds: Math.ceil(counted.msLeft / 1000),
+		windowSeconds: limit.durationSeconds,
 	};
 }
