@@ -64,6 +64,37 @@ describe("the gRPC gateway serving the modules' proto files", () => {
 		expect(member).toMatchObject({ code: status.PERMISSION_DENIED, details: "Missing permission ledger:accounts:write" });
 	});
 
+	it("rotates refresh tokens and revokes the family when a used one comes back", async () => {
+		const user = { email: "lin@example.com", password: "lin's password", displayName: "Lin" };
+		await signIn(user);
+		const login = await grpc.call(IDENTITY, "Login", { email: user.email, password: user.password });
+		const first = login.value?.refreshToken as string;
+		const rotated = await grpc.call(IDENTITY, "Refresh", { refreshToken: first });
+		expect(rotated).toMatchObject({ code: status.OK, value: { tokenType: "Bearer", user: { email: user.email } } });
+		const second = rotated.value?.refreshToken as string;
+		expect(second).not.toBe(first);
+		expect(await grpc.call(IDENTITY, "Refresh", { refreshToken: first })).toMatchObject({ code: status.UNAUTHENTICATED });
+		// Reusing the rotated token revoked the whole family, the newest token with it.
+		expect(await grpc.call(IDENTITY, "Refresh", { refreshToken: second })).toMatchObject({ code: status.UNAUTHENTICATED });
+		expect(await grpc.call(IDENTITY, "Logout", { refreshToken: "" })).toMatchObject({ code: status.INVALID_ARGUMENT });
+	});
+
+	it("grants, lists and revokes roles", async () => {
+		const user = { email: "kim@example.com", password: "kim's password", displayName: "Kim" };
+		const kim = await signIn(user);
+		const id = (await grpc.call(IDENTITY, "Me", {}, kim)).value?.id as string;
+		const granted = await grpc.call("authz.v1.AuthzService", "GrantRole", { id, role: "admin" }, admin);
+		expect(granted).toMatchObject({ code: status.OK, value: { userId: id, roles: ["admin"] } });
+		expect((granted.value?.position as number) > 0).toBe(true);
+		expect((await grpc.call("authz.v1.AuthzService", "ListRoles", { id }, admin)).value).toEqual({ userId: id, roles: ["admin"] });
+		expect(await grpc.call("authz.v1.AuthzService", "ListRoles", { id }, kim)).toMatchObject({ code: status.OK });
+		const revoked = await grpc.call("authz.v1.AuthzService", "RevokeRole", { id, role: "admin" }, admin);
+		// proto3 sends no empty list: the field is absent.
+		expect(revoked).toMatchObject({ code: status.OK, value: { userId: id } });
+		expect(revoked.value?.roles).toBeUndefined();
+		expect(await grpc.call("authz.v1.AuthzService", "ListRoles", { id }, kim)).toMatchObject({ code: status.PERMISSION_DENIED });
+	});
+
 	it("runs the ledger: commands answer their position, queries read it, rules and conflicts map to their codes", async () => {
 		const opened = await grpc.call(LEDGER, "OpenAccount", { accountId: "g-acc-1", owner: "Ada", currency: "EUR" }, admin);
 		expect(opened).toMatchObject({ code: status.OK, value: { streamId: "ledger-account-g-acc-1", version: 1 } });
