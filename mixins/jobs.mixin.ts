@@ -3,7 +3,7 @@ import { z } from "zod";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import type { Config } from "../platform/config/index.ts";
 import type { CoreCradle } from "../platform/container/index.ts";
-import { fieldIssues, NotFoundError, parseInput, ValidationError } from "../platform/errors/index.ts";
+import { fieldIssues, NotFoundError, ValidationError } from "../platform/errors/index.ts";
 import {
 	checkCron,
 	type EnqueueOptions,
@@ -47,8 +47,9 @@ export function JobsMixin(declared: JobDefinition[] | ((config: Config) => JobDe
 			enqueueJob: {
 				// Other nodes call it (jobs.enqueue routes here); gateways never publish it.
 				visibility: "public",
-				async handler(ctx: Context<unknown>): Promise<EnqueueReply> {
-					const { job, payload, runAt, ...options } = parseInput(enqueueParams, ctx.params);
+				input: enqueueParams,
+				async handler(ctx: Context<z.output<typeof enqueueParams>>): Promise<EnqueueReply> {
+					const { job, payload, runAt, ...options } = ctx.params;
 					return (this as unknown as WithJobs).enqueueJob(job, payload, { ...options, ...(runAt ? { runAt: new Date(runAt) } : {}) });
 				},
 			},

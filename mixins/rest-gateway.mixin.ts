@@ -6,10 +6,18 @@ import ApiGateway from "moleculer-web";
 import type { AuthMeta, EntryMeta } from "../platform/auth/index.ts";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import { problemOf } from "../platform/errors/index.ts";
-import { clientIp, corsOptions, drainHttpServer, trustedProxyList, writeSecurityHeaders } from "../platform/http/index.ts";
+import {
+	answerSuccessStatus,
+	clientIp,
+	corsOptions,
+	drainHttpServer,
+	trustedProxyList,
+	writeSecurityHeaders,
+} from "../platform/http/index.ts";
 import type { PlatformMetrics } from "../platform/metrics/index.ts";
 import type { ResponseHeadersMeta } from "../platform/ratelimit/index.ts";
 import { finishHttpSpan, startHttpSpan, traceresponseOf } from "../platform/tracing/index.ts";
+import { OpenApiMixin } from "./openapi.mixin.ts";
 
 type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown; cors?: unknown };
 type CallContext = { meta: AuthMeta & EntryMeta };
@@ -56,9 +64,10 @@ type AliasedRequest = IncomingMessage & {
  * answers with the security headers and CORS for `api.corsOrigins`, and records every
  * answered request by route and status. Every error answers
  * as application/problem+json (platform/errors/problem.ts) and passes the node's error bus.
+ * GET /api/openapi.json answers the OpenAPI document of all of it (OpenApiMixin).
  */
 export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
-	mixins: [ApiGateway],
+	mixins: [ApiGateway, OpenApiMixin],
 	settings: {
 		routes: [
 			{
@@ -68,12 +77,21 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 				blacklist: [WELL_KNOWN_ACTIONS],
 				bodyParsers: { json: { limit: "1MB" } },
 				onBeforeCall,
+				onAfterCall: answerSuccessStatus,
 			},
 			{
 				path: "/.well-known",
 				autoAliases: true,
 				mappingPolicy: "restrict",
 				whitelist: [WELL_KNOWN_ACTIONS],
+				onBeforeCall,
+			},
+			{
+				// Beside the versioned API, not in it: the document describes every version. The
+				// gateway service is `api` (services/api).
+				path: "/api",
+				aliases: { "GET /openapi.json": "api.openapi" },
+				mappingPolicy: "restrict",
 				onBeforeCall,
 			},
 		],

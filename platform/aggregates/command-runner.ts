@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { EventCatalog } from "../contracts/index.ts";
 import { parseInput } from "../errors/index.ts";
 import { type EventMetadata, type EventStore, WrongExpectedVersionError } from "../eventstore/index.ts";
@@ -5,7 +6,13 @@ import type { Aggregate, DecidedEvent } from "./aggregate.ts";
 import type { AggregateCache, Snapshot } from "./aggregate-cache.ts";
 
 /** What a command replies: the stream it changed, its new version and the global position reached. */
-export type CommandResult = { streamId: string; version: number; position: number };
+export const commandResult = z.strictObject({
+	streamId: z.string(),
+	version: z.number().int(),
+	/** Name it to a query of the read models to read this write (read-your-writes). */
+	position: z.number().int(),
+});
+export type CommandResult = z.output<typeof commandResult>;
 
 type RunnerOptions = { store: EventStore; catalog: EventCatalog; cache: AggregateCache; conflictRetries: number };
 
@@ -21,10 +28,14 @@ export class CommandRunner {
 		this.#options = options;
 	}
 
+	/** Parses `input` with the command's schema, then runs it. */
 	async execute<State>(aggregate: Aggregate<State>, name: string, input: unknown, metadata: EventMetadata): Promise<CommandResult> {
-		const definition = aggregate.commands[name];
-		if (!definition) throw new RangeError(`aggregate has no command ${name}`);
-		const command = parseInput(definition.schema, input);
+		return this.run(aggregate, name, parseInput(commandOf(aggregate, name).schema, input), metadata);
+	}
+
+	/** Runs a command already parsed with its schema, as a command action's params are (the pipeline parses them). */
+	async run<State>(aggregate: Aggregate<State>, name: string, command: unknown, metadata: EventMetadata): Promise<CommandResult> {
+		const definition = commandOf(aggregate, name);
 		const streamId = `${aggregate.streamPrefix}-${definition.aggregateId(command)}`;
 		const { cache, conflictRetries } = this.#options;
 
@@ -69,4 +80,10 @@ export class CommandRunner {
 		const events = decided.map((e) => ({ type: e.type, schemaVersion: catalog.current(e.type).version, data: e.data, metadata }));
 		return store.append(streamId, events, version === 0 ? "no-stream" : version);
 	}
+}
+
+function commandOf<State>(aggregate: Aggregate<State>, name: string) {
+	const definition = aggregate.commands[name];
+	if (!definition) throw new RangeError(`aggregate has no command ${name}`);
+	return definition;
 }

@@ -8,4 +8,4 @@ export {
 } from "./aggregate.ts";
 export { AggregateCache, type Snapshot } from "./aggregate-cache.ts";
 export { type CommandMeta, commandMetadata } from "./command-metadata.ts";
-export { type CommandResult, CommandRunner } from "./command-runner.ts";
+export { type CommandResult, CommandRunner, commandResult } from "./command-runner.ts";

@@ -9,6 +9,7 @@ import { logProcessWarnings, moleculerLoggerOptions } from "../logger/index.ts";
 import { ActionMetricsMiddleware } from "../metrics/index.ts";
 import { RateLimitMiddleware } from "../ratelimit/index.ts";
 import { projectionCommands } from "../repl/index.ts";
+import { InputMiddleware } from "../schemas/index.ts";
 import { installGracefulShutdown } from "../shutdown/index.ts";
 import { TracingMiddleware } from "../tracing/index.ts";
 import { outsideGatewayDispatch } from "./outside-gateway-dispatch.ts";
@@ -45,8 +46,10 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 		replOptions: { customCommands: projectionCommands },
 		// Moleculer wraps an action in these from first to last, so the last runs first: a
 		// call gets its span, is reported, timed and given its request context before it is authenticated,
-		// then authorized, then counted against the rate limits, then handled.
+		// then authorized, then counted against the rate limits, then its params parsed with the
+		// action's declared `input`, then handled.
 		middlewares: [
+			InputMiddleware(),
 			PlatformMiddleware(platform),
 			RateLimitMiddleware(() => (platform.config.rateLimits.enabled ? platform.container.resolve("rateLimits") : undefined)),
 			AuthorizationMiddleware(() => ({ roles: platform.container.resolve("roleView"), authz: platform.config.authz })),

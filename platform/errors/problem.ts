@@ -1,20 +1,24 @@
+import { z } from "zod";
 import type { FieldIssue } from "./business-errors.ts";
 
-/** An RFC 9457 problem document as the REST gateway answers it. */
-export type Problem = {
-	type: string;
-	title: string;
-	status: number;
-	detail: string;
-	/** The error's machine-readable code, e.g. VALIDATION_FAILED, INSUFFICIENT_FUNDS. */
-	code: string;
-	/** The fields that failed and why (422). */
-	errors?: FieldIssue[];
-	/** When to try again (429); the REST gateway also sends it as Retry-After. */
-	retryAfterSeconds?: number;
-	/** Quote it when reporting the problem: every log line of the request carries it. */
-	traceId?: string;
-};
+/**
+ * An RFC 9457 problem document as the gateways answer it; the schema is also the OpenAPI
+ * document's `Problem`. The descriptions are what that document says of each field.
+ */
+export const problemSchema = z.object({
+	type: z.string().describe("urn:problem:<code>, e.g. urn:problem:insufficient-funds."),
+	title: z.string(),
+	status: z.number().int(),
+	detail: z.string(),
+	code: z.string().describe("The error's machine-readable code, e.g. VALIDATION_FAILED, INSUFFICIENT_FUNDS."),
+	errors: z
+		.array(z.object({ field: z.string(), reason: z.string() }))
+		.optional()
+		.describe("The fields that failed and why (422)."),
+	retryAfterSeconds: z.number().int().optional().describe("When to try again (429); also sent as Retry-After."),
+	traceId: z.string().optional().describe("Quote it when reporting the problem: every log line of the request carries it."),
+});
+export type Problem = z.output<typeof problemSchema>;
 
 /** The fields an error keeps when it crosses the transporter (Moleculer rebuilds it from them). */
 type ErrorLike = { name?: string; message?: string; code?: unknown; type?: unknown; data?: unknown };

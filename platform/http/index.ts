@@ -2,3 +2,4 @@ export { clientIp, trustedProxyList } from "./client-ip.ts";
 export { type CorsOptions, corsOptions } from "./cors.ts";
 export { drainHttpServer } from "./drain.ts";
 export { writeSecurityHeaders } from "./security-headers.ts";
+export { answerSuccessStatus } from "./success-status.ts";

@@ -2,7 +2,7 @@ import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { z } from "zod";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { ProjectionMixin } from "../../mixins/projection.mixin.ts";
-import { parseInput, RuleViolationError } from "../../platform/errors/index.ts";
+import { RuleViolationError } from "../../platform/errors/index.ts";
 import { auditTrailProjection } from "./projections/audit-trail.projection.ts";
 import { listEntries, listQuery } from "./queries.ts";
 import { verifyTrail } from "./verify.ts";
@@ -23,18 +23,21 @@ export default {
 		list: {
 			rest: "GET /",
 			permissions: ["audit:read"],
-			handler(ctx: Context<unknown>) {
-				return listEntries(this.resolve("pg"), parseInput(listQuery, ctx.params));
+			description: "One page of the audit trail, newest first, filtered; `next` is the following page's `before`.",
+			input: listQuery,
+			handler(ctx: Context<z.output<typeof listQuery>>) {
+				return listEntries(this.resolve("pg"), ctx.params);
 			},
 		},
 		verify: {
 			rest: "GET /verify",
 			permissions: ["audit:verify"],
+			description: "Walks the whole chain and names the first entry that does not follow the one before.",
+			input: noParams,
 			// It reads the whole trail, which outgrows the default request timeout. Moleculer
 			// honours an action's `timeout` but its ActionSchema typings lack the field.
 			...{ timeout: 0 },
-			handler(ctx: Context<unknown>) {
-				parseInput(noParams, ctx.params);
+			handler() {
 				return verifyTrail(this.resolve("pg"), VERIFY_BATCH);
 			},
 		},

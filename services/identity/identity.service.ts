@@ -5,7 +5,7 @@ import { JobsMixin } from "../../mixins/jobs.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { commandMetadata } from "../../platform/aggregates/index.ts";
 import { type AuthMeta, hashPassword, requireUser, type TokenUser, verifyPassword } from "../../platform/auth/index.ts";
-import { ConflictError, parseInput, UnauthenticatedError } from "../../platform/errors/index.ts";
+import { ConflictError, UnauthenticatedError } from "../../platform/errors/index.ts";
 import { defineJob } from "../../platform/jobs/index.ts";
 import { user } from "./domain/user.ts";
 import { LoginThrottle } from "./login-throttle.ts";
@@ -21,11 +21,26 @@ const registerParams = z.strictObject({ email, password, displayName: z.string()
 const loginParams = z.strictObject({ email, password: z.string().min(1).max(200) });
 const refreshParams = z.strictObject({ refreshToken: z.string().min(1).max(200) });
 
+const tokenUser = z.strictObject({ id: z.uuid(), email: z.email(), name: z.string() });
+const tokenPair = z.strictObject({
+	tokenType: z.literal("Bearer"),
+	accessToken: z.string().describe("A JWT (EdDSA); send it as `Authorization: Bearer <token>`."),
+	expiresIn: z.number().int().describe("Seconds the access token is valid."),
+	refreshToken: z.string().describe("Trade it once at /auth/refresh for a new pair."),
+	user: tokenUser,
+});
+const registered = z.strictObject({
+	userId: z.uuid(),
+	email: z.email(),
+	displayName: z.string(),
+	position: z.number().int().optional().describe("Where the registration event sits; absent when an earlier attempt recorded it."),
+});
+
 /** Equalises the time of a login for an unknown email with one for a known one. */
 let decoyHash: Promise<string> | undefined;
 
 type Credentials = { user_id: string; email: string; display_name: string; password_hash: string };
-type TokenPair = { tokenType: string; accessToken: string; expiresIn: number; refreshToken: string; user: TokenUser };
+type TokenPair = z.output<typeof tokenPair>;
 type Self = WithPlatform & {
 	throttle: LoginThrottle;
 	tokensFor(who: TokenUser, refreshToken: string | undefined): Promise<TokenPair>;
@@ -60,10 +75,14 @@ export default {
 		register: {
 			rest: "POST /register",
 			permissions: "public",
+			description: "Registers a user with an email, a password and a display name.",
+			input: registerParams,
+			output: registered,
+			successStatus: 201,
 			// Every registration costs a password hash; a script must not make the node spend its CPU on them.
 			rateLimit: { perIp: { points: 10, durationSeconds: 60 } },
-			async handler(ctx: Context<unknown, AuthMeta & { $statusCode?: number }>) {
-				const input = parseInput(registerParams, ctx.params);
+			async handler(ctx: Context<z.output<typeof registerParams>, AuthMeta>): Promise<z.output<typeof registered>> {
+				const input = ctx.params;
 				const { config } = this.platform();
 				const hash = await hashPassword(input.password, config.auth.passwordCost);
 				const pg = this.resolve("pg");
@@ -86,7 +105,6 @@ export default {
 						throw err;
 					});
 				await pg.query("UPDATE identity_credentials SET registered = true WHERE user_id = $1", [userId]);
-				ctx.meta.$statusCode = 201;
 				return { ...registration, position: recorded?.position };
 			},
 		},
@@ -94,10 +112,13 @@ export default {
 		login: {
 			rest: "POST /login",
 			permissions: "public",
+			description: "Answers an access token and a refresh token for a right email and password.",
+			input: loginParams,
+			output: tokenPair,
 			// Failed logins are throttled apart (LoginThrottle); this bounds the hashing right ones cost too.
 			rateLimit: { perIp: { points: 60, durationSeconds: 60 } },
-			async handler(ctx: Context<unknown, AuthMeta>) {
-				const input = parseInput(loginParams, ctx.params);
+			async handler(ctx: Context<z.output<typeof loginParams>, AuthMeta>) {
+				const input = ctx.params;
 				const { config } = this.platform();
 				const throttle = this.throttle;
 				await throttle.check(input.email, ctx.meta.ip);
@@ -120,8 +141,11 @@ export default {
 		refresh: {
 			rest: "POST /refresh",
 			permissions: "public",
-			async handler(ctx: Context<unknown>) {
-				const { refreshToken } = parseInput(refreshParams, ctx.params);
+			description: "Trades a refresh token for a new pair; a token used twice revokes its whole family.",
+			input: refreshParams,
+			output: tokenPair,
+			async handler(ctx: Context<z.output<typeof refreshParams>>) {
+				const { refreshToken } = ctx.params;
 				const pg = this.resolve("pg");
 				const rotated = await rotate(pg, refreshToken, this.platform().config.auth.refreshTokenTtlDays);
 				const { rows } = await pg.query<Credentials>("SELECT user_id, email, display_name FROM identity_credentials WHERE user_id = $1", [
@@ -136,16 +160,21 @@ export default {
 		logout: {
 			rest: "POST /logout",
 			permissions: "public",
-			async handler(ctx: Context<unknown>) {
-				const { refreshToken } = parseInput(refreshParams, ctx.params);
+			description: "Ends the session of a refresh token.",
+			input: refreshParams,
+			output: z.strictObject({ loggedOut: z.literal(true) }),
+			async handler(ctx: Context<z.output<typeof refreshParams>>) {
+				const { refreshToken } = ctx.params;
 				await endSession(this.resolve("pg"), refreshToken);
-				return { loggedOut: true };
+				return { loggedOut: true as const };
 			},
 		},
 
 		me: {
 			rest: { method: "GET", path: "/me", basePath: "/" },
 			permissions: "authenticated",
+			description: "The caller, as its access token names it.",
+			output: tokenUser,
 			handler(ctx: Context<unknown, AuthMeta>) {
 				return requireUser(ctx);
 			},
@@ -155,6 +184,8 @@ export default {
 		wellKnownJwks: {
 			rest: { method: "GET", path: "/jwks.json", basePath: "/" },
 			permissions: "public",
+			description: "The public key that verifies access tokens, as a JSON Web Key Set.",
+			output: z.strictObject({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string(), alg: z.string() })) }),
 			handler() {
 				return this.resolve("accessTokens").jwks();
 			},

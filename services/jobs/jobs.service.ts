@@ -2,7 +2,7 @@ import { type Context, Errors, type ServiceSchema, type ServiceSettingSchema } f
 import { z } from "zod";
 import { type EnqueueReply, enqueueParams, JobsMixin, type WithJobs } from "../../mixins/jobs.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
-import { ConflictError, NotFoundError, parseInput } from "../../platform/errors/index.ts";
+import { ConflictError, NotFoundError } from "../../platform/errors/index.ts";
 import { defineJob, JOB_STATES, jobView, serviceOfJob } from "../../platform/jobs/index.ts";
 import { checkLag, type LagReport, lagGaugesOf } from "./lag-report.ts";
 
@@ -37,43 +37,55 @@ export default {
 	name: "jobs",
 	mixins: [PlatformMixin, JobsMixin([checkLagJob])],
 	actions: {
-		async enqueue(ctx: Context<unknown>): Promise<EnqueueReply> {
-			const params = parseInput(enqueueParams, ctx.params);
-			const service = serviceOfJob(params.job);
-			try {
-				return await ctx.call<EnqueueReply, typeof params>(`${service}.enqueueJob`, params);
-			} catch (err) {
-				if (err instanceof Errors.ServiceNotFoundError)
-					throw new NotFoundError(`No service runs jobs named ${params.job}`, { job: params.job });
-				throw err;
-			}
+		enqueue: {
+			input: enqueueParams,
+			async handler(ctx: Context<z.output<typeof enqueueParams>>): Promise<EnqueueReply> {
+				const params = ctx.params;
+				const service = serviceOfJob(params.job);
+				try {
+					return await ctx.call<EnqueueReply, typeof params>(`${service}.enqueueJob`, params);
+				} catch (err) {
+					if (err instanceof Errors.ServiceNotFoundError)
+						throw new NotFoundError(`No service runs jobs named ${params.job}`, { job: params.job });
+					throw err;
+				}
+			},
 		},
-		async list(ctx: Context<unknown>) {
-			const { job, state, limit } = parseInput(listParams, ctx.params);
-			const queue = this.resolve("jobQueue");
-			const views = (await queue.find(job, limit)).map(jobView);
-			return state ? views.filter((v) => v.state === state) : views;
+		list: {
+			input: listParams,
+			async handler(ctx: Context<z.output<typeof listParams>>) {
+				const { job, state, limit } = ctx.params;
+				const queue = this.resolve("jobQueue");
+				const views = (await queue.find(job, limit)).map(jobView);
+				return state ? views.filter((v) => v.state === state) : views;
+			},
 		},
-		async get(ctx: Context<unknown>) {
-			const { job, id } = parseInput(jobRef, ctx.params);
-			const queue = this.resolve("jobQueue");
-			const found = await queue.get(job, id);
-			if (!found) throw new NotFoundError(`No job ${id} in ${job}`, { job, id });
-			const { rows } = await this.resolve("pg").query<{ attempt: number; error: string; duration_ms: number; failed_at: Date }>(
-				"SELECT attempt, error, duration_ms, failed_at FROM job_failures WHERE job_id = $1 ORDER BY attempt",
-				[id],
-			);
-			const failures = rows.map((r) => ({ attempt: r.attempt, error: r.error, durationMs: r.duration_ms, failedAt: r.failed_at }));
-			return { ...jobView(found), output: found.output ?? null, failures };
+		get: {
+			input: jobRef,
+			async handler(ctx: Context<z.output<typeof jobRef>>) {
+				const { job, id } = ctx.params;
+				const queue = this.resolve("jobQueue");
+				const found = await queue.get(job, id);
+				if (!found) throw new NotFoundError(`No job ${id} in ${job}`, { job, id });
+				const { rows } = await this.resolve("pg").query<{ attempt: number; error: string; duration_ms: number; failed_at: Date }>(
+					"SELECT attempt, error, duration_ms, failed_at FROM job_failures WHERE job_id = $1 ORDER BY attempt",
+					[id],
+				);
+				const failures = rows.map((r) => ({ attempt: r.attempt, error: r.error, durationMs: r.duration_ms, failedAt: r.failed_at }));
+				return { ...jobView(found), output: found.output ?? null, failures };
+			},
 		},
-		async retry(ctx: Context<unknown>) {
-			const { job, id } = parseInput(jobRef, ctx.params);
-			const queue = this.resolve("jobQueue");
-			const retried = await queue.retry(job, id);
-			const found = await queue.get(job, id);
-			if (retried && found) return jobView(found);
-			if (!found) throw new NotFoundError(`No job ${id} in ${job}`, { job, id });
-			throw new ConflictError(`Job ${id} is ${jobView(found).state}; only a dead job can be retried`, "JOB_NOT_DEAD", { job, id });
+		retry: {
+			input: jobRef,
+			async handler(ctx: Context<z.output<typeof jobRef>>) {
+				const { job, id } = ctx.params;
+				const queue = this.resolve("jobQueue");
+				const retried = await queue.retry(job, id);
+				const found = await queue.get(job, id);
+				if (retried && found) return jobView(found);
+				if (!found) throw new NotFoundError(`No job ${id} in ${job}`, { job, id });
+				throw new ConflictError(`Job ${id} is ${jobView(found).state}; only a dead job can be retried`, "JOB_NOT_DEAD", { job, id });
+			},
 		},
 		async lag(): Promise<LagReport> {
 			const platform = this.platform();

@@ -31,6 +31,7 @@ export default {
 		getAccount: {
 			rest: "GET /accounts/:accountId",
 			permissions: ["ledger:accounts:read"],
+			input: accountQuery,
 			async handler(ctx: Context<unknown>) {
 				const q = parseInput(accountQuery, ctx.params);
 				const query = { query: "ledger.getAccount", entity: accountCacheKey(q.accountId), position: q.position };
@@ -40,6 +41,7 @@ export default {
 		listTransactions: {
 			rest: "GET /accounts/:accountId/transactions",
 			permissions: ["ledger:accounts:read"],
+			input: transactionsQuery,
 			async handler(ctx: Context<unknown>) {
 				const q = parseInput(transactionsQuery, ctx.params);
 				// Every page of an account is cached under it, so a movement invalidates them all.
@@ -51,6 +53,7 @@ export default {
 		getTransfer: {
 			rest: "GET /transfers/:transferId",
 			permissions: ["ledger:transfers:read"],
+			input: transferQuery,
 			async handler(ctx: Context<unknown>) {
 				const q = parseInput(transferQuery, ctx.params);
 				const query = { query: "ledger.getTransfer", entity: transferCacheKey(q.transferId), position: q.position };

@@ -1,10 +1,10 @@
 import type { Context } from "moleculer";
 import { z } from "zod";
 import { PlatformMixin, type PlatformServiceSchema } from "../../mixins/platform.mixin.ts";
-import { parseInput } from "../../platform/errors/index.ts";
 
-/** Query strings arrive as text; parameters are checked (with zod, like every action) after authorization. */
+/** Query strings arrive as text. */
 const startsParams = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+const pong = z.strictObject({ nodeID: z.string(), time: z.iso.datetime() });
 
 /** Which node answered and what it runs; also the cheapest call to test a path end to end. */
 export default {
@@ -14,15 +14,19 @@ export default {
 		ping: {
 			rest: "GET /ping",
 			permissions: "public",
-			handler() {
+			description: "Which node answered, and when: the cheapest call to test a path end to end.",
+			output: pong,
+			handler(): z.output<typeof pong> {
 				return { nodeID: this.broker.nodeID, time: new Date().toISOString() };
 			},
 		},
 		starts: {
 			rest: "GET /starts",
 			permissions: ["system:info:read"],
-			async handler(ctx: Context<unknown>) {
-				const { limit } = parseInput(startsParams, ctx.params);
+			description: "The latest starts of the cluster's nodes, newest first.",
+			input: startsParams,
+			async handler(ctx: Context<z.output<typeof startsParams>>) {
+				const { limit } = ctx.params;
 				const { rows } = await this.resolve("pg").query(
 					'SELECT node_id AS "nodeID", modules, started_at AS "startedAt" FROM system_node_starts ORDER BY id DESC LIMIT $1',
 					[limit],
@@ -33,6 +37,7 @@ export default {
 		info: {
 			rest: "GET /info",
 			permissions: ["system:info:read"],
+			description: "The answering node: its environment, modules and uptime.",
 			handler() {
 				const platform = this.platform();
 				return {

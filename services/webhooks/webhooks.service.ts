@@ -4,7 +4,7 @@ import { z } from "zod";
 import { JobsMixin } from "../../mixins/jobs.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { platformOf } from "../../platform/bootstrap/index.ts";
-import { ConflictError, NotFoundError, parseInput, ValidationError } from "../../platform/errors/index.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../../platform/errors/index.ts";
 import { ConsumerSet, createEventConsumer } from "../../platform/eventbus/index.ts";
 import { inTransaction } from "../../platform/postgres/index.ts";
 import { publishedTopics } from "../../platform/relay/index.ts";
@@ -69,25 +69,31 @@ export default {
 	mixins: [PlatformMixin, JobsMixin((config) => [deliverJob(config.webhooks)])],
 	actions: {
 		/** Replies the subscription with its signing secret; this is the only time the secret is shown. */
-		async subscribe(ctx: Context<unknown>) {
-			const { url, eventTypes } = parseInput(subscribeParams, ctx.params);
-			const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
-			if (!this.platform().config.webhooks.allowPrivateTargets && isPrivateAddress(host)) {
-				throw new ValidationError([{ field: "url", reason: "must not point at a private address" }]);
-			}
-			const id = randomUUID();
-			const secret = newSecret();
-			const { rows } = await this.resolve("pg").query<{ created_at: Date }>(
-				"INSERT INTO webhook_subscriptions (id, url, event_types, secret) VALUES ($1, $2, $3, $4) RETURNING created_at",
-				[id, url, [...new Set(eventTypes)], secret],
-			);
-			return { id, url, eventTypes: [...new Set(eventTypes)], secret, createdAt: rows[0]?.created_at };
+		subscribe: {
+			input: subscribeParams,
+			async handler(ctx: Context<z.output<typeof subscribeParams>>) {
+				const { url, eventTypes } = ctx.params;
+				const host = new URL(url).hostname.replace(/^\[|\]$/g, "");
+				if (!this.platform().config.webhooks.allowPrivateTargets && isPrivateAddress(host)) {
+					throw new ValidationError([{ field: "url", reason: "must not point at a private address" }]);
+				}
+				const id = randomUUID();
+				const secret = newSecret();
+				const { rows } = await this.resolve("pg").query<{ created_at: Date }>(
+					"INSERT INTO webhook_subscriptions (id, url, event_types, secret) VALUES ($1, $2, $3, $4) RETURNING created_at",
+					[id, url, [...new Set(eventTypes)], secret],
+				);
+				return { id, url, eventTypes: [...new Set(eventTypes)], secret, createdAt: rows[0]?.created_at };
+			},
 		},
-		async unsubscribe(ctx: Context<unknown>) {
-			const { id } = parseInput(byId, ctx.params);
-			const { rowCount } = await this.resolve("pg").query("DELETE FROM webhook_subscriptions WHERE id = $1", [id]);
-			if (rowCount === 0) throw new NotFoundError(`No webhook subscription ${id}`, { id });
-			return { id, deleted: true };
+		unsubscribe: {
+			input: byId,
+			async handler(ctx: Context<z.output<typeof byId>>) {
+				const { id } = ctx.params;
+				const { rowCount } = await this.resolve("pg").query("DELETE FROM webhook_subscriptions WHERE id = $1", [id]);
+				if (rowCount === 0) throw new NotFoundError(`No webhook subscription ${id}`, { id });
+				return { id, deleted: true };
+			},
 		},
 		async subscriptions() {
 			const { rows } = await this.resolve("pg").query<{ id: string; url: string; event_types: string[]; created_at: Date }>(
@@ -95,49 +101,58 @@ export default {
 			);
 			return rows.map((r) => ({ id: r.id, url: r.url, eventTypes: r.event_types, createdAt: r.created_at }));
 		},
-		async deliveries(ctx: Context<unknown>) {
-			const { subscriptionId, state, limit } = parseInput(deliveriesParams, ctx.params);
-			const { rows } = await this.resolve("pg").query<DeliveryRow>(
-				`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
-				 WHERE ($1::uuid IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR state = $2)
-				 ORDER BY created_at DESC LIMIT $3`,
-				[subscriptionId ?? null, state ?? null, limit],
-			);
-			return rows.map(deliveryView);
+		deliveries: {
+			input: deliveriesParams,
+			async handler(ctx: Context<z.output<typeof deliveriesParams>>) {
+				const { subscriptionId, state, limit } = ctx.params;
+				const { rows } = await this.resolve("pg").query<DeliveryRow>(
+					`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
+					 WHERE ($1::uuid IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR state = $2)
+					 ORDER BY created_at DESC LIMIT $3`,
+					[subscriptionId ?? null, state ?? null, limit],
+				);
+				return rows.map(deliveryView);
+			},
 		},
 		/** One delivery with every attempt: status, error, latency. */
-		async delivery(ctx: Context<unknown>) {
-			const { id } = parseInput(byId, ctx.params);
-			const pg = this.resolve("pg");
-			const { rows } = await pg.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1`, [id]);
-			const row = rows[0];
-			if (!row) throw new NotFoundError(`No webhook delivery ${id}`, { id });
-			const attempts = await pg.query<{ attempt: number; status: number | null; error: string | null; latency_ms: number; at: Date }>(
-				"SELECT attempt, status, error, latency_ms, at FROM webhook_attempts WHERE delivery_id = $1 ORDER BY attempt",
-				[id],
-			);
-			return {
-				...deliveryView(row),
-				history: attempts.rows.map((a) => ({ attempt: a.attempt, status: a.status, error: a.error, latencyMs: a.latency_ms, at: a.at })),
-			};
-		},
-		/** Sends a dead delivery again, with a fresh set of attempts. */
-		async redeliver(ctx: Context<unknown>) {
-			const { id } = parseInput(byId, ctx.params);
-			const pg = this.resolve("pg");
-			const redelivered = await inTransaction(pg, async (client) => {
-				const { rowCount } = await client.query(
-					"UPDATE webhook_deliveries SET state = 'pending', updated_at = now() WHERE id = $1 AND state = 'dead'",
+		delivery: {
+			input: byId,
+			async handler(ctx: Context<z.output<typeof byId>>) {
+				const { id } = ctx.params;
+				const pg = this.resolve("pg");
+				const { rows } = await pg.query<DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE id = $1`, [id]);
+				const row = rows[0];
+				if (!row) throw new NotFoundError(`No webhook delivery ${id}`, { id });
+				const attempts = await pg.query<{ attempt: number; status: number | null; error: string | null; latency_ms: number; at: Date }>(
+					"SELECT attempt, status, error, latency_ms, at FROM webhook_attempts WHERE delivery_id = $1 ORDER BY attempt",
 					[id],
 				);
-				if (rowCount) await this.resolve("jobQueue").sendWithin(client, DELIVER_JOB, [{ deliveryId: id }]);
-				return rowCount === 1;
-			});
-			if (redelivered) return { id, state: "pending" };
-			const found = await pg.query<{ state: string }>("SELECT state FROM webhook_deliveries WHERE id = $1", [id]);
-			const state = found.rows[0]?.state;
-			if (!state) throw new NotFoundError(`No webhook delivery ${id}`, { id });
-			throw new ConflictError(`Delivery ${id} is ${state}; only a dead delivery can be redelivered`, "DELIVERY_NOT_DEAD", { id });
+				return {
+					...deliveryView(row),
+					history: attempts.rows.map((a) => ({ attempt: a.attempt, status: a.status, error: a.error, latencyMs: a.latency_ms, at: a.at })),
+				};
+			},
+		},
+		/** Sends a dead delivery again, with a fresh set of attempts. */
+		redeliver: {
+			input: byId,
+			async handler(ctx: Context<z.output<typeof byId>>) {
+				const { id } = ctx.params;
+				const pg = this.resolve("pg");
+				const redelivered = await inTransaction(pg, async (client) => {
+					const { rowCount } = await client.query(
+						"UPDATE webhook_deliveries SET state = 'pending', updated_at = now() WHERE id = $1 AND state = 'dead'",
+						[id],
+					);
+					if (rowCount) await this.resolve("jobQueue").sendWithin(client, DELIVER_JOB, [{ deliveryId: id }]);
+					return rowCount === 1;
+				});
+				if (redelivered) return { id, state: "pending" };
+				const found = await pg.query<{ state: string }>("SELECT state FROM webhook_deliveries WHERE id = $1", [id]);
+				const state = found.rows[0]?.state;
+				if (!state) throw new NotFoundError(`No webhook delivery ${id}`, { id });
+				throw new ConflictError(`Delivery ${id} is ${state}; only a dead delivery can be redelivered`, "DELIVERY_NOT_DEAD", { id });
+			},
 		},
 	},
 	started() {
