@@ -1,9 +1,9 @@
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { z } from "zod";
 import { EventSourcedMixin } from "../../mixins/event-sourced.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { ProjectionMixin, type WithProjections } from "../../mixins/projection.mixin.ts";
 import { SubscriberMixin } from "../../mixins/subscriber.mixin.ts";
-import { parseInput } from "../../platform/errors/index.ts";
 import { account } from "./domain/account.ts";
 import { transfer } from "./domain/transfer.ts";
 import { accountCacheKey, accountsProjection } from "./projections/accounts.projection.ts";
@@ -32,8 +32,8 @@ export default {
 			rest: "GET /accounts/:accountId",
 			permissions: ["ledger:accounts:read"],
 			input: accountQuery,
-			async handler(ctx: Context<unknown>) {
-				const q = parseInput(accountQuery, ctx.params);
+			async handler(ctx: Context<z.output<typeof accountQuery>>) {
+				const q = ctx.params;
 				const query = { query: "ledger.getAccount", entity: accountCacheKey(q.accountId), position: q.position };
 				return this.readProjection(accountsProjection.name, query, () => getAccount(this.resolve("pg"), q));
 			},
@@ -42,8 +42,8 @@ export default {
 			rest: "GET /accounts/:accountId/transactions",
 			permissions: ["ledger:accounts:read"],
 			input: transactionsQuery,
-			async handler(ctx: Context<unknown>) {
-				const q = parseInput(transactionsQuery, ctx.params);
+			async handler(ctx: Context<z.output<typeof transactionsQuery>>) {
+				const q = ctx.params;
 				// Every page of an account is cached under it, so a movement invalidates them all.
 				const page = `${q.limit}:${q.before ?? ""}`;
 				const query = { query: "ledger.listTransactions", entity: accountCacheKey(q.accountId), variant: page, position: q.position };
@@ -54,8 +54,8 @@ export default {
 			rest: "GET /transfers/:transferId",
 			permissions: ["ledger:transfers:read"],
 			input: transferQuery,
-			async handler(ctx: Context<unknown>) {
-				const q = parseInput(transferQuery, ctx.params);
+			async handler(ctx: Context<z.output<typeof transferQuery>>) {
+				const q = ctx.params;
 				const query = { query: "ledger.getTransfer", entity: transferCacheKey(q.transferId), position: q.position };
 				return this.readProjection(transfersProjection.name, query, () => getTransfer(this.resolve("pg"), q));
 			},
