@@ -1,20 +1,7 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { contracts } from "./events/index.ts";
-import { brokerOptions } from "./platform/bootstrap/index.ts";
-import { isConfigError, loadConfig } from "./platform/config/index.ts";
+// First, and before the rest is even parsed: ES modules are all loaded before any runs, so
+// the compile cache must be on before the platform is imported (dynamically, below).
+import "./platform/bootstrap/compile-cache.ts";
 
-const root = dirname(fileURLToPath(import.meta.url));
+const { nodeBrokerOptions } = await import("./platform/bootstrap/node-entry.ts");
 
-/** Exits before any server is touched when the configuration is invalid. */
-function validatedConfig() {
-	try {
-		return loadConfig({ dir: join(root, "config") });
-	} catch (err) {
-		if (!isConfigError(err)) throw err;
-		process.stderr.write(`bootstrap phase "config" failed. ${err.message}\n`);
-		process.exit(78);
-	}
-}
-
-export default brokerOptions(validatedConfig(), { root, contracts });
+export default nodeBrokerOptions();
