@@ -32,10 +32,17 @@ export async function startBroker(services: string[], env: Record<string, string
 		},
 	});
 	const broker = new ServiceBroker(brokerOptions(config, { root: PROJECT_ROOT, handleSignals: false, contracts }));
-	for (const file of services) {
-		const schema = (await import(join(PROJECT_ROOT, file))).default as ServiceSchema;
-		broker.createService(schema);
+	// A node whose start fails exits; a broker in the test process must let go of what it
+	// opened (the cacher's Redis connection, pools) or the test run never ends.
+	try {
+		for (const file of services) {
+			const schema = (await import(join(PROJECT_ROOT, file))).default as ServiceSchema;
+			broker.createService(schema);
+		}
+		await broker.start();
+	} catch (err) {
+		await broker.stop().catch(() => undefined);
+		throw err;
 	}
-	await broker.start();
 	return broker;
 }
