@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { EventCatalog } from "../contracts/index.ts";
 import { deadLetterTopicOf } from "../relay/index.ts";
 import { backoffDelay, sleep } from "../retry/index.ts";
-import { consumeSpan, endFailed, inSpan } from "../tracing/index.ts";
+import { consumeSpan, endFailed, inSpan, spansExported } from "../tracing/index.ts";
 import type { ConsumerMetrics } from "./consumer-metrics.ts";
 import { type EventEnvelope, fromKafkaMessage } from "./kafka-record.ts";
 
@@ -106,7 +106,7 @@ export class EventConsumer {
 		const events = decoded.map((d) => d.event);
 		if (events.length > 0) {
 			// One span per event, each in its own request's trace, though one transaction applies them all.
-			const spans = events.map((event) => consumeSpan(event, group).span);
+			const spans = spansExported() ? events.map((event) => consumeSpan(event, group).span) : [];
 			try {
 				await this.#options.sink.applyBatch(events);
 				for (const span of spans) span.end();

@@ -24,7 +24,7 @@ export async function relayBatch(from: Checkpoint, steps: BatchSteps): Promise<B
 	const last = events.at(-1);
 	if (!last) return { checkpoint: from, count: 0, sent: [] };
 	const sent = toTopicMessages(events, steps.topicPrefix);
-	const spans = events.map((event) => produceSpan(event, `${steps.topicPrefix ?? ""}${topicOfEvent(event)}`));
+	const spans = events.flatMap((event) => produceSpan(event, `${steps.topicPrefix ?? ""}${topicOfEvent(event)}`) ?? []);
 	try {
 		await steps.publisher.send(sent);
 	} catch (err) {

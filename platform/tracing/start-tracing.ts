@@ -10,6 +10,15 @@ export type Tracing = { flush(): Promise<void> };
 
 /** Tracing is the process's, not a broker's: the first node of a process starts it, the others share it. */
 let started: Promise<Tracing> | undefined;
+let exporting = false;
+
+/**
+ * Whether spans can leave the process at all. Without an endpoint a span on a hot path (one
+ * per event the relay sends or a consumer applies) is work for nothing; those paths ask first.
+ */
+export function spansExported(): boolean {
+	return exporting;
+}
 
 /**
  * Starts OpenTelemetry for the process. With `tracing.endpoint`, the NodeSDK records a share
@@ -45,6 +54,7 @@ async function startExporting(config: Config["tracing"], endpoint: string, nodeI
 		instrumentations: [],
 	});
 	sdk.start();
+	exporting = true;
 	const provider = (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as TracerProvider;
 	logger.info({ endpoint, sampleRatio: config.sampleRatio }, "tracing exports to OTLP");
 	return { flush: () => provider.forceFlush() };
