@@ -1,1 +1,3 @@
+export { jobCommands } from "./job-commands.ts";
+export { nodeCommands } from "./node-commands.ts";
 export { projectionCommands } from "./projection-commands.ts";

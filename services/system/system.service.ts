@@ -48,6 +48,13 @@ export default {
 				};
 			},
 		},
+		health: {
+			permissions: ["system:info:read"],
+			description: "The answering node's readiness report (what its /readyz gives); call with `nodeID` to ask one node.",
+			handler() {
+				return this.platform().readiness.report();
+			},
+		},
 	},
 	async started() {
 		const platform = this.platform();

@@ -2,23 +2,10 @@ import type { ServiceBroker } from "moleculer";
 import { projectionCommands } from "../../../platform/repl/index.ts";
 import { startBroker } from "../../support/broker.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { runCommand } from "../../support/repl.ts";
 import { requireServers } from "../../support/servers.ts";
 
-type Command = (typeof projectionCommands)[number];
-
-/** Runs a REPL command the way moleculer-repl does and returns what it printed. */
-async function run(broker: ServiceBroker, name: string, params: object): Promise<string> {
-	const command = projectionCommands.find((c) => c.command.split(" ")[0] === name) as Command;
-	const printed: string[] = [];
-	const log = console.log;
-	console.log = (...args: unknown[]) => printed.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
-	try {
-		await command.action(broker, params, { table: (rows: unknown[][]) => rows.map((r) => r.join(" | ")).join("\n") });
-	} finally {
-		console.log = log;
-	}
-	return printed.join("\n");
-}
+const run = (broker: ServiceBroker, name: string, params: object) => runCommand(projectionCommands, broker, name, params);
 
 describe("REPL commands for projections", () => {
 	let db: TestDatabase;
