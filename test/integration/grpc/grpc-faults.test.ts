@@ -59,7 +59,7 @@ describe("the gRPC gateway when actions fail, time out, or the node stops", () =
 	});
 
 	it("passes messages through as the proto file shapes them", async () => {
-		const message = { text: "hello", count: 9_007_199_254_740_991, tags: ["a", "b"] };
+		const message = { text: "hello", count: 9_007_199_254_740_991, tags: ["a", "b"], padding: Buffer.from([0, 1, 254, 255]) };
 		expect((await grpc.call(FAULTY, "Echo", message)).value).toEqual(message);
 	});
 
