@@ -38,6 +38,8 @@ export class GrpcServer {
 	readonly #server: Server;
 	readonly #health = new HealthImplementation({ "": "NOT_SERVING" });
 	#healthTimer: NodeJS.Timeout | undefined;
+	/** The proto services served, by full name. */
+	readonly services: string[];
 	/** The port bound; known once started (config may say 0: any free port). */
 	port = 0;
 
@@ -54,9 +56,6 @@ export class GrpcServer {
 		new ReflectionService(packageDefinition).addToServer(this.#server);
 		this.services = services.map((s) => s.name);
 	}
-
-	/** The proto services served, by full name. */
-	readonly services: string[];
 
 	async start(): Promise<void> {
 		const { host, port } = this.#options;

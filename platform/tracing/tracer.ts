@@ -14,6 +14,11 @@ export function contextFrom(traceparent: string | undefined): Context {
 	return traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
 }
 
+/** The trace id a W3C `traceparent` names, read by the propagator that also continues it; none for a malformed one. */
+export function traceIdOf(traceparent: string | undefined): string | undefined {
+	return trace.getSpanContext(contextFrom(traceparent))?.traceId;
+}
+
 /** The `traceparent` of the span running now, to carry it across a process boundary. */
 export function activeTraceparent(): string | undefined {
 	const carrier: { traceparent?: string } = {};

@@ -1,3 +1,5 @@
+import { traceIdOf } from "../../../platform/tracing/index.ts";
+
 /** Whether what an event records went as intended. */
 export type Outcome = "success" | "failure";
 
@@ -55,9 +57,4 @@ export function factsOf(event: AuditedEvent): AuditFacts {
 		traceId: traceIdOf(event.metadata.traceparent) ?? event.metadata.correlationId ?? null,
 		recordedAt: event.recordedAt,
 	};
-}
-
-/** `00-<trace id>-<span id>-<flags>` -> the trace id. */
-function traceIdOf(traceparent: string | undefined): string | undefined {
-	return traceparent ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(traceparent)?.[1] : undefined;
 }
