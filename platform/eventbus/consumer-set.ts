@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { backoffDelay, sleep } from "../retry/index.ts";
-import type { EventConsumer } from "./event-consumer.ts";
+import type { EventConsumer } from "./consumer.ts";
 
 const LEAVE_TIMEOUT_MS = 3_000;
 

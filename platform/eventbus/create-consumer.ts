@@ -1,7 +1,8 @@
 import type { Platform } from "../bootstrap/index.ts";
 import { ensureTopics, withDeadLetterTopics } from "../relay/index.ts";
 import { consumerMetricsOf } from "./consumer-metrics.ts";
-import { EventConsumer, type EventSink } from "./event-consumer.ts";
+import type { EventConsumer, EventSink } from "./consumer.ts";
+import { KafkaEventConsumer } from "./kafka-consumer.ts";
 import { kafkaNames } from "./kafka-names.ts";
 
 /**
@@ -13,7 +14,7 @@ export function createEventConsumer(platform: Platform, group: string, declaredT
 	const { kafka, eventCatalog, deadLetterProducer, config } = platform.container.awilix.cradle;
 	const names = kafkaNames(config.events.topicPrefix, group, declaredTopics);
 	const { topics } = names;
-	return new EventConsumer({
+	return new KafkaEventConsumer({
 		group: names.group,
 		topics,
 		kafka,

@@ -1,6 +1,6 @@
 import { context } from "@opentelemetry/api";
 import { contextFrom } from "../tracing/index.ts";
-import type { EventSink } from "./event-consumer.ts";
+import type { EventSink } from "./consumer.ts";
 import type { EventEnvelope } from "./kafka-record.ts";
 
 /** How a subscriber acts on an event: by calling actions, which carry the event's correlation. */

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { QueryCache } from "../cache/index.ts";
-import type { EventSink } from "../eventbus/event-consumer.ts";
+import type { EventSink } from "../eventbus/consumer.ts";
 import { inTransaction } from "../postgres/index.ts";
 import { applyNew, handlesAny, liveTarget } from "./apply.ts";
 import { applyInvalidating } from "./cache-invalidation.ts";

@@ -1,6 +1,6 @@
 import pino from "pino";
+import type { EventConsumer } from "../../../platform/eventbus/consumer.ts";
 import { ConsumerSet } from "../../../platform/eventbus/consumer-set.ts";
-import type { EventConsumer } from "../../../platform/eventbus/event-consumer.ts";
 
 /** Stands in for a consumer group: counts its starts and keeps the latest give-up callback. */
 class FakeGroup {

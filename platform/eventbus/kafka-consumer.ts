@@ -2,21 +2,13 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from "
 import type { Logger } from "pino";
 import type { EventCatalog } from "../contracts/index.ts";
 import { deadLetterTopicOf } from "../relay/index.ts";
-import { backoffDelay, sleep } from "../retry/index.ts";
-import { consumeSpan, endFailed, inSpan, spansExported } from "../tracing/index.ts";
+import { consumeSpan, endFailed, spansExported } from "../tracing/index.ts";
+import { applyWithRetries } from "./apply-with-retries.ts";
+import type { EventConsumer, EventSink } from "./consumer.ts";
 import type { ConsumerMetrics } from "./consumer-metrics.ts";
 import { type EventEnvelope, fromKafkaMessage } from "./kafka-record.ts";
 
-/** Where a consumer's events go: a projection's tables, a process manager's commands. */
-export type EventSink = {
-	/** All of a batch at once (one transaction for a projection); on failure each event is tried alone. */
-	applyBatch(events: EventEnvelope[]): Promise<void>;
-	applyOne(event: EventEnvelope): Promise<void>;
-	/** Records an event that failed its last attempt (it is also on the dead-letter topic). */
-	parked(event: EventEnvelope | undefined, error: Error, attempts: number): Promise<void>;
-};
-
-export type EventConsumerOptions = {
+export type KafkaConsumerOptions = {
 	group: string;
 	topics: string[];
 	kafka: Kafka;
@@ -45,11 +37,11 @@ class PoisonRecord extends Error {}
  * event is retried with exponential backoff, then published to `<topic>.dlq` with the error,
  * the group and the attempts in its headers, and the group moves on; it never stops.
  */
-export class EventConsumer {
-	readonly #options: EventConsumerOptions;
+export class KafkaEventConsumer implements EventConsumer {
+	readonly #options: KafkaConsumerOptions;
 	#consumer: Consumer | undefined;
 
-	constructor(options: EventConsumerOptions) {
+	constructor(options: KafkaConsumerOptions) {
 		this.#options = options;
 	}
 
@@ -116,7 +108,9 @@ export class EventConsumer {
 				this.#options.logger.warn({ err, count: events.length }, "batch failed; applying its events one by one");
 				for (const { event, message } of decoded) {
 					if (!isRunning() || isStale()) return;
-					await this.#applyWithRetries(batch.topic, batch.partition, event, message);
+					await applyWithRetries(event, this.#options, (error, attempts) =>
+						this.#deadLetter(batch.topic, batch.partition, message, event, error, attempts),
+					);
 					resolveOffset(message.offset);
 					await heartbeat();
 				}
@@ -144,26 +138,6 @@ export class EventConsumer {
 		} catch (err) {
 			await this.#deadLetter(topic, partition, message, envelope, new PoisonRecord((err as Error).message), 1);
 			return undefined;
-		}
-	}
-
-	async #applyWithRetries(topic: string, partition: number, event: EventEnvelope, message: KafkaMessage): Promise<void> {
-		const { maxAttempts, retryBaseMs, sink, group, metrics } = this.#options;
-		for (let attempt = 1; ; attempt++) {
-			const { span, parent } = consumeSpan(event, group);
-			span.setAttribute("messaging.attempt", attempt);
-			try {
-				await inSpan(span, parent, () => sink.applyOne(event));
-				metrics.events.inc({ group, outcome: "applied" });
-				return;
-			} catch (err) {
-				if (attempt >= maxAttempts) {
-					await this.#deadLetter(topic, partition, message, event, err as Error, attempt);
-					return;
-				}
-				metrics.events.inc({ group, outcome: "retried" });
-				await sleep(backoffDelay(attempt, retryBaseMs));
-			}
 		}
 	}
 
