@@ -99,6 +99,9 @@ ORDER BY e.ord
 ON CONFLICT (event_id) DO NOTHING`,
 };
 
+/** A pool, or a client inside its transaction (see readAll). */
+type Queryable = Pick<pg.ClientBase, "query">;
+
 type AppendRow = { global_position: string; stream_version: number; transaction_id: string };
 
 /** The Postgres event store: append to a stream with an expected version, read a stream, read all. */
@@ -183,9 +186,13 @@ export class EventStore {
 		return rows.map(toRecordedEvent);
 	}
 
-	/** Up to `limit` committed events after `after` in commit order; never skips a late commit. */
-	async readAll(after: Checkpoint, limit: number): Promise<RecordedEvent[]> {
-		const { rows } = await this.#pg.query<EventRow>({ ...READ_ALL, values: [after.transactionId, after.position, limit] });
+	/**
+	 * Up to `limit` committed events after `after` in commit order; never skips a late commit.
+	 * `db`: a client whose transaction is open reads through that client, not a second connection
+	 * (which a full pool, or the embedded profile's one session, would never hand out).
+	 */
+	async readAll(after: Checkpoint, limit: number, db: Queryable = this.#pg): Promise<RecordedEvent[]> {
+		const { rows } = await db.query<EventRow>({ ...READ_ALL, values: [after.transactionId, after.position, limit] });
 		return rows.map(toRecordedEvent);
 	}
 
@@ -198,9 +205,9 @@ export class EventStore {
 		return rows[0]?.any === true;
 	}
 
-	/** The event recorded at a global position, if any (to look up what a reply's position refers to). */
-	async eventAt(position: number): Promise<RecordedEvent | undefined> {
-		const { rows } = await this.#pg.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = $1`, [position]);
+	/** The event recorded at a global position, if any (to look up what a reply's position refers to); `db` as in readAll. */
+	async eventAt(position: number, db: Queryable = this.#pg): Promise<RecordedEvent | undefined> {
+		const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = $1`, [position]);
 		return rows[0] ? toRecordedEvent(rows[0]) : undefined;
 	}
 

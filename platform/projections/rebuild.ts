@@ -103,7 +103,7 @@ async function catchUpBatch(
 	counts: { events: number; applied: number },
 	client: pg.PoolClient | undefined,
 ): Promise<Checkpoint | undefined> {
-	const batch = await options.store.readAll(after, options.batchSize);
+	const batch = await options.store.readAll(after, options.batchSize, client);
 	const last = batch.at(-1);
 	if (!last) return undefined;
 	const events = batch.filter((e) => options.catalog.has(e.type)).map((e) => decoded(options.catalog, e));

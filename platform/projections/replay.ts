@@ -33,7 +33,7 @@ export async function replayDeadLetters(
 		try {
 			await applyInvalidating(pool, cache, projection, async (client) => {
 				await lockForApply(client, projection.name);
-				const stored = await store.eventAt(Number(row.position));
+				const stored = await store.eventAt(Number(row.position), client);
 				if (!stored) throw new Error(`event ${row.event_id} is no longer in the store`);
 				const handler = projection.handlers[stored.type];
 				const event = { ...stored, data: catalog.decode(stored.type, stored.schemaVersion, stored.data).data };
