@@ -24,7 +24,8 @@ const byId = z.strictObject({ id: z.uuid() });
 const deliveriesParams = z.strictObject({
 	subscriptionId: z.uuid().optional(),
 	state: z.enum(["pending", "succeeded", "dead"]).optional(),
-	limit: z.number().int().min(1).max(1_000).default(100),
+	// Coerced: over REST it arrives in the query string.
+	limit: z.coerce.number().int().min(1).max(1_000).default(100),
 });
 
 type DeliveryRow = {
@@ -66,10 +67,14 @@ type WithDispatcher = { [CONSUMERS]?: ConsumerSet };
  */
 export default {
 	name: "webhooks",
+	settings: { rest: "/webhooks" },
 	mixins: [PlatformMixin, JobsMixin((config) => [deliverJob(config.webhooks)])],
 	actions: {
 		/** Replies the subscription with its signing secret; this is the only time the secret is shown. */
 		subscribe: {
+			rest: "POST /subscriptions",
+			successStatus: 201,
+			permissions: ["webhooks:subscriptions:write"],
 			input: subscribeParams,
 			async handler(ctx: Context<z.output<typeof subscribeParams>>) {
 				const { url, eventTypes } = ctx.params;
@@ -87,6 +92,8 @@ export default {
 			},
 		},
 		unsubscribe: {
+			rest: "DELETE /subscriptions/:id",
+			permissions: ["webhooks:subscriptions:write"],
 			input: byId,
 			async handler(ctx: Context<z.output<typeof byId>>) {
 				const { id } = ctx.params;
@@ -95,13 +102,19 @@ export default {
 				return { id, deleted: true };
 			},
 		},
-		async subscriptions() {
-			const { rows } = await this.resolve("pg").query<{ id: string; url: string; event_types: string[]; created_at: Date }>(
-				"SELECT id, url, event_types, created_at FROM webhook_subscriptions ORDER BY created_at",
-			);
-			return rows.map((r) => ({ id: r.id, url: r.url, eventTypes: r.event_types, createdAt: r.created_at }));
+		subscriptions: {
+			rest: "GET /subscriptions",
+			permissions: ["webhooks:subscriptions:read"],
+			async handler() {
+				const { rows } = await this.resolve("pg").query<{ id: string; url: string; event_types: string[]; created_at: Date }>(
+					"SELECT id, url, event_types, created_at FROM webhook_subscriptions ORDER BY created_at",
+				);
+				return rows.map((r) => ({ id: r.id, url: r.url, eventTypes: r.event_types, createdAt: r.created_at }));
+			},
 		},
 		deliveries: {
+			rest: "GET /deliveries",
+			permissions: ["webhooks:deliveries:read"],
 			input: deliveriesParams,
 			async handler(ctx: Context<z.output<typeof deliveriesParams>>) {
 				const { subscriptionId, state, limit } = ctx.params;
@@ -116,6 +129,8 @@ export default {
 		},
 		/** One delivery with every attempt: status, error, latency. */
 		delivery: {
+			rest: "GET /deliveries/:id",
+			permissions: ["webhooks:deliveries:read"],
 			input: byId,
 			async handler(ctx: Context<z.output<typeof byId>>) {
 				const { id } = ctx.params;
@@ -135,6 +150,8 @@ export default {
 		},
 		/** Sends a dead delivery again, with a fresh set of attempts. */
 		redeliver: {
+			rest: "POST /deliveries/:id/redeliver",
+			permissions: ["webhooks:deliveries:write"],
 			input: byId,
 			async handler(ctx: Context<z.output<typeof byId>>) {
 				const { id } = ctx.params;
