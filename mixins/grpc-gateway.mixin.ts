@@ -30,7 +30,9 @@ export const GrpcGatewayMixin: Partial<ServiceSchema> = {
 	async started(this: Gateway) {
 		const server = this.grpcServer as GrpcServer;
 		await server.start();
-		platformOf(this.broker).logger.info({ port: server.port, services: server.services }, "grpc gateway listening");
+		const platform = platformOf(this.broker);
+		platform.endpoints.grpc = `${platform.config.grpc.host}:${server.port}`;
+		platform.logger.info({ port: server.port, services: server.services }, "grpc gateway listening");
 	},
 	stopped(this: Gateway) {
 		this.grpcServer?.forceStop();

@@ -3,6 +3,7 @@ import { platformOf } from "../platform/bootstrap/index.ts";
 import { NotFoundError } from "../platform/errors/index.ts";
 import { ConsumerSet, createEventConsumer, kafkaNames } from "../platform/eventbus/index.ts";
 import {
+	deadLettersOf,
 	groupOf,
 	type Projection,
 	projectionSink,
@@ -38,7 +39,8 @@ type WithConsumers = { [CONSUMERS]?: ConsumerSet };
 /**
  * Runs a service's projections (one consumer group each, started in the background so Kafka
  * never holds up readiness) while the service runs, and adds
- * the operator actions `projections` (status), `rebuildProjection` and `replayDeadLetters`,
+ * the operator actions `projections` (status), `rebuildProjection`, `deadLetters` (the parked
+ * events) and `replayDeadLetters`,
  * plus the methods `waitForProjection(name, position)` for read-your-writes queries and
  * `readProjection(name, query, load)` for queries answered through the query cache.
  */
@@ -55,7 +57,9 @@ export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchem
 		actions: {
 			projections: {
 				handler(this: { broker: Parameters<typeof platformOf>[0] }) {
-					const { pg, kafka, config } = platformOf(this.broker).container.awilix.cradle;
+					const { container, config } = platformOf(this.broker);
+					const { pg } = container.awilix.cradle;
+					const kafka = config.profile === "servers" ? container.resolve("kafka") : undefined;
 					const namesOf = (p: Projection) => kafkaNames(config.events.topicPrefix, groupOf(p), p.topics);
 					return Promise.all(projections.map((p) => projectionStatus(p, namesOf(p), pg, kafka)));
 				},
@@ -76,6 +80,13 @@ export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchem
 						logger: platform.logger.child({ mod: "rebuild" }),
 						cache: queryCache,
 					});
+				},
+			},
+			deadLetters: {
+				params: { ...nameParam, limit: { type: "number", integer: true, min: 1, max: 1_000, default: 100, convert: true } },
+				handler(this: { broker: Parameters<typeof platformOf>[0] }, ctx: Context<ByName & { limit: number }>) {
+					const { pg } = platformOf(this.broker).container.awilix.cradle;
+					return deadLettersOf(byName(ctx.params.name), pg, ctx.params.limit);
 				},
 			},
 			replayDeadLetters: {

@@ -1,7 +1,7 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { BlockList } from "node:net";
 import { context, type Span } from "@opentelemetry/api";
-import type { ServiceSchema, ServiceSettingSchema } from "moleculer";
+import type { ServiceBroker, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import type { AuthMeta, EntryMeta } from "../platform/auth/index.ts";
 import { platformOf } from "../platform/bootstrap/index.ts";
@@ -12,6 +12,7 @@ import {
 	corsOptions,
 	drainHttpServer,
 	trustedProxyList,
+	urlOf,
 	writeSecurityHeaders,
 } from "../platform/http/index.ts";
 import type { PlatformMetrics } from "../platform/metrics/index.ts";
@@ -19,7 +20,14 @@ import type { ResponseHeadersMeta } from "../platform/ratelimit/index.ts";
 import { finishHttpSpan, startHttpSpan, traceresponseOf } from "../platform/tracing/index.ts";
 import { OpenApiMixin } from "./openapi.mixin.ts";
 
-type GatewaySettings = ServiceSettingSchema & { routes?: unknown[]; ip?: string; port?: number; onError?: unknown; cors?: unknown };
+type GatewaySettings = ServiceSettingSchema & {
+	routes?: unknown[];
+	ip?: string;
+	port?: number;
+	onError?: unknown;
+	cors?: unknown;
+	logRouteRegistration?: string;
+};
 type CallContext = { meta: AuthMeta & EntryMeta };
 type Gateway = { trustedProxies: BlockList };
 type HttpState = { hstsMaxAgeSeconds: number | undefined; httpMetrics: PlatformMetrics };
@@ -69,6 +77,8 @@ type AliasedRequest = IncomingMessage & {
 export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 	mixins: [ApiGateway, OpenApiMixin],
 	settings: {
+		// The routes are in the OpenAPI document; listing them at info would bury the start-up lines.
+		logRouteRegistration: "debug",
 		routes: [
 			{
 				path: "/api/v1",
@@ -154,5 +164,15 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 		"$broker.started"() {
 			for (const route of this.routes) if (route.opts.autoAliases) this.regenerateAutoAliases(route);
 		},
+	},
+	started(this: { server?: Server; broker: ServiceBroker }) {
+		const { server } = this;
+		const platform = platformOf(this.broker);
+		const record = () => {
+			const address = server?.address();
+			if (address && typeof address === "object") platform.endpoints.rest = urlOf("http", address);
+		};
+		if (server?.listening) record();
+		else server?.once("listening", record);
 	},
 };

@@ -16,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 async function main(): Promise<number> {
 	const config = loadConfig({ dir: join(root, "config") });
 	const logger = createRootLogger(config, `migrate-${process.pid}`);
-	const container = new PlatformContainer(config, logger, createMetrics(`migrate-${process.pid}`));
+	const container = new PlatformContainer(config, logger, createMetrics(`migrate-${process.pid}`), [], root);
 	try {
 		const modules = orderModules(discoverModules(resolve(root, config.modules.dir))).map((m) => m.name);
 		const report = await migrate(container.resolve("pg"), resolve(root, config.modules.migrationsDir), modules, logger);

@@ -33,13 +33,14 @@ type Local = { roles: string[]; until: number };
 
 /**
  * The granted roles of a user, read through two levels: the node's memory (see LOCAL_TTL_MS)
- * over Redis (shared by every node). A Redis miss folds the user's stream and caches it only
+ * over Redis (shared by every node); without Redis (the embedded profile, one node) only the
+ * memory, which then hears of every change directly. A Redis miss folds the user's stream and caches it only
  * if nobody has written the key meanwhile (SET NX); a grant or revoke overwrites it with the
  * new list after its event is stored and announces the change, so every node sees it with
  * its next request. The permission check costs no round trip for a user seen a moment ago.
  */
 export class RoleView {
-	readonly #redis: Redis;
+	readonly #redis: Redis | undefined;
 	readonly #store: EventStore;
 	readonly #prefix: string;
 	readonly #channel: string;
@@ -49,24 +50,26 @@ export class RoleView {
 	#listening = false;
 	#subscribedOnce = false;
 
-	constructor(redis: Redis, store: EventStore, keyPrefix: string) {
+	constructor(redis: Redis | undefined, store: EventStore, keyPrefix: string) {
 		this.#redis = redis;
+		this.#listening = redis === undefined;
 		this.#store = store;
 		this.#prefix = `${keyPrefix}authz:roles:`;
 		this.#channel = `${keyPrefix}authz:roles-changed`;
 	}
 
 	async rolesOf(userId: string): Promise<string[]> {
-		this.#subscribe();
+		const redis = this.#redis;
+		if (redis) this.#subscribe(redis);
 		const local = this.#local.get(userId);
 		if (local && local.until > Date.now()) return local.roles;
 		const key = this.#prefix + userId;
-		const cached = await this.#redis.get(key);
+		const cached = redis ? await redis.get(key) : null;
 		let roles: string[];
 		if (cached !== null) roles = JSON.parse(cached) as string[];
 		else {
 			roles = rolesFromEvents(await this.#store.readStream(rolesStreamOf(userId)));
-			await this.#redis.set(key, JSON.stringify(roles), "EX", TTL_SECONDS, "NX");
+			await redis?.set(key, JSON.stringify(roles), "EX", TTL_SECONDS, "NX");
 		}
 		if (this.#listening) this.#remember(userId, roles);
 		return roles;
@@ -74,9 +77,9 @@ export class RoleView {
 
 	/** After a grant or revoke was stored: the user's new roles, for every node. */
 	async changed(userId: string, roles: readonly string[]): Promise<void> {
-		await this.#redis.set(this.#prefix + userId, JSON.stringify(roles), "EX", TTL_SECONDS);
+		await this.#redis?.set(this.#prefix + userId, JSON.stringify(roles), "EX", TTL_SECONDS);
 		this.#local.delete(userId);
-		await this.#redis.publish(this.#channel, userId);
+		await this.#redis?.publish(this.#channel, userId);
 	}
 
 	async close(): Promise<void> {
@@ -89,9 +92,9 @@ export class RoleView {
 	}
 
 	/** Listens for changes announced by any node; until it listens (and after it lost them), nothing is kept. */
-	#subscribe(): void {
+	#subscribe(redis: Redis): void {
 		if (this.#subscriber) return;
-		const subscriber = this.#redis.duplicate({ enableOfflineQueue: true, lazyConnect: false });
+		const subscriber = redis.duplicate({ enableOfflineQueue: true, lazyConnect: false });
 		this.#subscriber = subscriber;
 		const deaf = () => {
 			this.#listening = false;

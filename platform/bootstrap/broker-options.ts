@@ -8,7 +8,7 @@ import { ErrorBusMiddleware } from "../errors/index.ts";
 import { logProcessWarnings, moleculerLoggerOptions } from "../logger/index.ts";
 import { ActionMetricsMiddleware } from "../metrics/index.ts";
 import { RateLimitMiddleware } from "../ratelimit/index.ts";
-import { jobCommands, nodeCommands, projectionCommands } from "../repl/index.ts";
+import { jobCommands, nodeCommands, projectionCommands, topicCommands } from "../repl/index.ts";
 import { InputMiddleware } from "../schemas/index.ts";
 import { installGracefulShutdown } from "../shutdown/index.ts";
 import { TracingMiddleware } from "../tracing/index.ts";
@@ -43,7 +43,7 @@ export function brokerOptions(config: Config, { root, handleSignals = true, cont
 		// The query cache's; actions never use it directly (ActionCacheGuard says why).
 		cacher: platform.container.resolve("queryCache").cacher ?? null,
 		skipProcessEventRegistration: true,
-		replOptions: { customCommands: [...projectionCommands, ...jobCommands, ...nodeCommands] },
+		replOptions: { customCommands: [...projectionCommands, ...jobCommands, ...nodeCommands, ...topicCommands] },
 		// Moleculer wraps an action in these from first to last, so the last runs first: a
 		// call gets its span, is reported, timed and given its request context before it is authenticated,
 		// then authorized, then counted against the rate limits, then its params parsed with the

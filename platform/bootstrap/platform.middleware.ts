@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Middleware, Service, ServiceBroker } from "moleculer";
 import { startSentry } from "../errors/index.ts";
-import { kafkaCheck, OpsServer, postgresCheck, Readiness, redisCheck, transporterCheck } from "../health/index.ts";
+import { OpsServer, Readiness, serverChecks, transporterCheck } from "../health/index.ts";
+import { urlOf } from "../http/index.ts";
 import { migrate } from "../migrate/index.ts";
 import { discoverModules, orderModules, withDependencies } from "../modules/index.ts";
 import { retryUntil, settledWithin } from "../retry/index.ts";
@@ -12,6 +13,7 @@ import { localServiceNames, moduleOfService } from "./module-services.ts";
 import { runPhase } from "./phase.ts";
 import { attachPlatform, type Platform } from "./platform.ts";
 import { startRelay } from "./relay.ts";
+import { welcome } from "./welcome.ts";
 
 const PROVIDERS_FILE = "providers.ts";
 
@@ -33,9 +35,7 @@ export function PlatformMiddleware(platform: Platform): Middleware {
 			attachPlatform(broker, platform);
 			const { container, config } = platform;
 			platform.readiness = new Readiness([
-				postgresCheck(container),
-				redisCheck(container),
-				kafkaCheck(container),
+				...serverChecks(container),
 				transporterCheck(broker.transit as { connected: boolean } | undefined, config.transporter.url),
 			]);
 		},
@@ -49,7 +49,8 @@ export function PlatformMiddleware(platform: Platform): Middleware {
 			await runPhase(log, "ops", async () => {
 				platform.ops = new OpsServer(platform.readiness, platform.metrics.registry);
 				const address = await platform.ops.listen(platform.config.ops.host, platform.config.ops.port);
-				log.info({ opsPort: address.port }, `ops endpoints on http://${address.address}:${address.port} (/healthz /readyz /metrics)`);
+				platform.endpoints.ops = urlOf("http", address);
+				log.info({ opsPort: address.port }, `ops endpoints on ${platform.endpoints.ops} (/healthz /readyz /metrics)`);
 			});
 			await runPhase(log, "modules", () => loadModules(platform, broker.services));
 			await runPhase(log, "connect", () => connectServers(platform));
@@ -78,9 +79,11 @@ export function PlatformMiddleware(platform: Platform): Middleware {
 		async started() {
 			platform.readiness.state = "ready";
 			const ms = Math.round(performance.now());
-			log.info({ modules: platform.localModules.map((m) => m.name), msSinceProcessStart: ms }, "node ready");
+			log.info({ modules: platform.localModules.map((m) => m.name), msSinceProcessStart: ms, ...platform.endpoints }, "node ready");
+			if (platform.config.env === "development") log.info(welcome(platform));
 			// In the background: the relay never delays readiness; a standby node is as ready as the active one.
-			if (platform.config.events.relay.enabled) platform.relay = startRelay(platform);
+			// The embedded profile has no Kafka to relay to: its consumers read the store itself.
+			if (platform.config.profile === "servers" && platform.config.events.relay.enabled) platform.relay = startRelay(platform);
 		},
 
 		async stopping() {
@@ -115,7 +118,7 @@ function loadModules(platform: Platform, services: readonly Service[]): void {
 
 async function connectServers(platform: Platform): Promise<void> {
 	const { connectTimeoutMs } = platform.config.bootstrap;
-	const servers = [postgresCheck(platform.container), redisCheck(platform.container), kafkaCheck(platform.container)];
+	const servers = serverChecks(platform.container);
 	await Promise.all(servers.map((s) => retryUntil(`${s.name} at ${s.target}`, connectTimeoutMs, s.probe)));
 }
 

@@ -35,6 +35,8 @@ export class Platform {
 	/** The process's tracing (started by the first node of the process) and this node's Sentry, once started. */
 	tracing: Tracing | undefined;
 	sentry: Sentry | undefined;
+	/** Where this node serves, by name (rest, grpc, ops), as its listeners bound them; printed once ready. */
+	readonly endpoints: Partial<Record<"rest" | "grpc" | "ops", string>> = {};
 	/** Listeners to close, in order, when the node stops taking traffic (HTTP, then gRPC). */
 	readonly drainers: { name: string; drain: () => Promise<void> }[] = [];
 
@@ -44,7 +46,7 @@ export class Platform {
 		this.nodeID = config.node.id ?? `${hostname()}-${process.pid}`;
 		this.logger = createRootLogger(config, this.nodeID);
 		this.metrics = createMetrics(this.nodeID);
-		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }), this.metrics, contracts);
+		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }), this.metrics, contracts, root);
 		this.errors = new ErrorBus(this.logger.child({ mod: "errors" }), this.metrics.errors);
 	}
 

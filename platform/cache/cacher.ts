@@ -9,10 +9,12 @@ export type NodeCacher = Cachers.Base<Cachers.Base.CacherOptions>;
 
 /**
  * Moleculer's Redis cacher for the node's query cache (broker option `cacher`): at
- * `redis.url`, keys under `<redis.keyPrefix>cache-`; undefined when `cache.enabled` is off.
+ * `redis.url`, keys under `<redis.keyPrefix>cache-`; its Memory cacher in the embedded
+ * profile, whose one node is the whole cluster; undefined when `cache.enabled` is off.
  */
 export function createCacher(config: Config): NodeCacher | undefined {
 	if (!config.cache.enabled) return undefined;
+	if (config.profile === "embedded") return new Cachers.Memory({ ttl: config.cache.ttlSeconds, clone: true });
 	return new Cachers.Redis({
 		prefix: `${config.redis.keyPrefix}cache`,
 		ttl: config.cache.ttlSeconds,

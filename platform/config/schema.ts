@@ -10,6 +10,18 @@ const actionRateLimit = z.strictObject({ perUser: rateLimit.optional(), perIp: r
 
 export const configSchema = z.strictObject({
 	env: z.enum(["development", "test", "production"]).default("development"),
+	/**
+	 * embedded: one process with no server to install (PGlite under `embedded.dataDir`, the
+	 * event bus reading the event store, memory cache and rate limits). servers: Postgres,
+	 * Redis, Kafka and a transporter, for production and for several nodes.
+	 */
+	profile: z.enum(["embedded", "servers"]).default("embedded"),
+	embedded: z
+		.strictObject({
+			/** Where the embedded profile keeps its database, relative to the project root; a restart keeps the data. */
+			dataDir: z.string().min(1).default(".data"),
+		})
+		.prefault({}),
 	node: z
 		.strictObject({
 			/** Unique per process; generated from host and pid when absent. */
@@ -326,6 +338,9 @@ export function crossFieldProblems(config: Config): string[] {
 		if (!config.authz.roles[role]) problems.push(`authz.defaultRoles: role "${role}" is not defined in authz.roles`);
 	}
 	if (config.authz.admins.length > 0 && !config.authz.roles.admin) problems.push("authz.admins: needs a role `admin` in authz.roles");
+	if (config.profile === "embedded" && config.transporter.url) {
+		problems.push("transporter.url: the embedded profile is one process; set profile: servers to run several nodes");
+	}
 	if (config.env === "production" && !config.auth.signingKey) {
 		problems.push("auth.signingKey: required in production (a key made at start would sign tokens no other node accepts)");
 	}

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { type AwilixContainer, asFunction, asValue, createContainer, InjectionMode, type Resolver } from "awilix";
 import type { Redis } from "ioredis";
 import type { Kafka, Producer } from "kafkajs";
@@ -8,7 +9,8 @@ import { AccessTokens, loadSigningKey, RoleView } from "../auth/index.ts";
 import { createCacher, type NodeCacher, QueryCache } from "../cache/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventCatalog, type EventContract } from "../contracts/index.ts";
-import { AppendNotifier, EventStore } from "../eventstore/index.ts";
+import { EmbeddedPostgres } from "../embedded/index.ts";
+import { AppendListeners, AppendNotifier, EventStore } from "../eventstore/index.ts";
 import { createJobMetrics, type JobMetrics, JobOutcomes, JobQueue } from "../jobs/index.ts";
 import type { PlatformMetrics } from "../metrics/index.ts";
 import { RateLimits } from "../ratelimit/index.ts";
@@ -18,13 +20,19 @@ import { type Clock, createKafka, createPgPool, createRedis, systemClock } from 
 /** What the kernel registers; modules add their own providers next to these. */
 export type CoreCradle = {
 	config: Config;
+	/** The project's folder, against which config's folders are resolved. */
+	root: string;
 	logger: Logger;
 	clock: Clock;
 	pg: pg.Pool;
 	redis: Redis;
+	/** The Redis every node shares; none in the embedded profile, whose one node keeps such state in memory. */
+	sharedRedis: Redis | undefined;
 	kafka: Kafka;
 	eventCatalog: EventCatalog;
 	eventStore: EventStore;
+	/** Appends made in this process, for the embedded profile's event bus. */
+	appendListeners: AppendListeners;
 	commandRunner: CommandRunner;
 	/** Sends consumers' dead letters; connected by the first consumer that starts. */
 	deadLetterProducer: Producer;
@@ -38,7 +46,9 @@ export type CoreCradle = {
 	accessTokens: AccessTokens;
 	/** Users' granted roles, through Redis. */
 	roleView: RoleView;
-	/** The gateways' per-user and per-IP call counts, through Redis. */
+	/** The embedded profile's database (profile: embedded only). */
+	embeddedPostgres: EmbeddedPostgres;
+	/** The gateways' per-user and per-IP call counts, through Redis (in memory in the embedded profile). */
 	rateLimits: RateLimits;
 	/** Query answers through Moleculer's cacher, which the broker options hand to Moleculer. */
 	queryCache: QueryCache<NodeCacher>;
@@ -59,20 +69,33 @@ export class PlatformContainer {
 	readonly awilix: AwilixContainer<CoreCradle & Record<string, unknown>>;
 	readonly #created: Disposer[] = [];
 
-	constructor(config: Config, logger: Logger, metrics: PlatformMetrics, contracts: readonly EventContract[] = []) {
+	constructor(
+		config: Config,
+		logger: Logger,
+		metrics: PlatformMetrics,
+		contracts: readonly EventContract[] = [],
+		root: string = process.cwd(),
+	) {
 		this.awilix = createContainer({ injectionMode: InjectionMode.PROXY, strict: true });
 		this.awilix.register({
 			config: asValue(config),
+			root: asValue(root),
 			logger: asValue(logger),
 			metrics: asValue(metrics),
 			clock: asValue(systemClock),
 			eventCatalog: asValue(new EventCatalog(contracts)),
+			appendListeners: asValue(new AppendListeners()),
+			sharedRedis: asFunction((c: CoreCradle) => (c.config.profile === "servers" ? c.redis : undefined)).singleton(),
 			eventStore: asFunction((c: CoreCradle) => {
-				const notifier = new AppendNotifier(c.pg);
+				// The relay of the servers profile, in any process, hears of appends by NOTIFY.
+				const notifier = c.config.profile === "servers" ? new AppendNotifier(c.pg) : undefined;
 				return new EventStore(
 					c.pg,
 					(event) => c.eventCatalog.validate(event.type, event.schemaVersion, event.data),
-					() => notifier.poke(),
+					() => {
+						notifier?.poke();
+						c.appendListeners.notify();
+					},
 				);
 			}).singleton(),
 			commandRunner: asFunction(
@@ -85,18 +108,23 @@ export class PlatformContainer {
 					}),
 			).singleton(),
 			accessTokens: asFunction((c: CoreCradle) => new AccessTokens(loadSigningKey(c.config.auth, c.logger), c.config.auth)).singleton(),
-			rateLimits: asFunction((c: CoreCradle) => new RateLimits(c.config.rateLimits, c.redis, c.config.redis.keyPrefix)).singleton(),
+			rateLimits: asFunction((c: CoreCradle) => new RateLimits(c.config.rateLimits, c.sharedRedis, c.config.redis.keyPrefix)).singleton(),
 			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg)).singleton(),
 			jobMetrics: asFunction((c: CoreCradle) => createJobMetrics(c.metrics.registry, () => c.jobQueue.depths())).singleton(),
 		});
 		this.registerSingleton(
+			"embeddedPostgres",
+			(c: CoreCradle) => new EmbeddedPostgres(resolve(c.root, c.config.embedded.dataDir)),
+			(db) => db.close(),
+		);
+		this.registerSingleton(
 			"pg",
-			(c: CoreCradle) => createPgPool(c.config, c.logger),
+			(c: CoreCradle) => createPgPool(c.config, c.logger, c.config.profile === "embedded" ? c.embeddedPostgres : undefined),
 			(pool) => pool.end(),
 		);
 		this.registerSingleton(
 			"roleView",
-			(c: CoreCradle) => new RoleView(c.redis, c.eventStore, c.config.redis.keyPrefix),
+			(c: CoreCradle) => new RoleView(c.sharedRedis, c.eventStore, c.config.redis.keyPrefix),
 			(view) => view.close(),
 		);
 		this.registerSingleton(
@@ -111,7 +139,7 @@ export class PlatformContainer {
 		);
 		this.registerSingleton(
 			"jobQueue",
-			(c: CoreCradle) => new JobQueue(c.config, c.logger.child({ mod: "jobs" })),
+			(c: CoreCradle) => new JobQueue(c.config, c.logger.child({ mod: "jobs" }), c.config.profile === "embedded" ? c.pg : undefined),
 			(queue) => queue.stop(JOB_QUEUE_STOP_MS),
 		);
 		this.registerSingleton(

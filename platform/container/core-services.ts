@@ -3,15 +3,23 @@ import { Kafka, logLevel } from "kafkajs";
 import pg from "pg";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
+import type { EmbeddedPostgres } from "../embedded/index.ts";
 import { TracedPgClient } from "../tracing/index.ts";
 
 /** The clock every time-dependent piece asks, so tests can control time. */
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
 
-export function createPgPool(config: Config, logger: Logger): pg.Pool {
+/**
+ * The node's pool: to `postgres.url`, or through `embedded` to the embedded profile's
+ * database in this process.
+ */
+export function createPgPool(config: Config, logger: Logger, embedded?: EmbeddedPostgres): pg.Pool {
+	const target: pg.PoolConfig = embedded
+		? { user: "postgres", database: "postgres", stream: () => embedded.connect() }
+		: { connectionString: config.postgres.url };
 	// TracedPgClient: a span per query inside a recorded trace.
-	const pool = new pg.Pool({ connectionString: config.postgres.url, max: config.postgres.poolMax, Client: TracedPgClient });
+	const pool = new pg.Pool({ ...target, max: config.postgres.poolMax, Client: TracedPgClient });
 	// An idle client losing its server must not crash the process; the next query reconnects.
 	pool.on("error", (err) => logger.warn({ err }, "postgres idle client error"));
 	return pool;

@@ -5,4 +5,6 @@ export { createEventConsumer } from "./create-consumer.ts";
 export { KafkaEventConsumer } from "./kafka-consumer.ts";
 export { type KafkaNames, kafkaNames } from "./kafka-names.ts";
 export { cloudEventSource, type EventEnvelope, fromKafkaMessage, toKafkaMessage } from "./kafka-record.ts";
+export { StoreEventConsumer } from "./store-consumer.ts";
 export { defineSubscriber, type Subscriber, type SubscriberContext, type SubscriberHandler, subscriberSink } from "./subscriber.ts";
+export { tailTopic } from "./topic-tail.ts";

@@ -1,3 +1,4 @@
+export { AppendListeners } from "./append-listeners.ts";
 export { AppendNotifier, EVENTS_CHANNEL } from "./append-notifier.ts";
 export { DuplicateEventError, WrongExpectedVersionError } from "./errors.ts";
 export { type AppendValidator, EventStore } from "./event-store.ts";

@@ -14,10 +14,17 @@ export function redactUrl(url: string): string {
 	}
 }
 
+/** The servers a node needs: Postgres, Redis and Kafka; in the embedded profile only its own database. */
+export function serverChecks(container: PlatformContainer): Check[] {
+	if (container.resolve("config").profile === "embedded") return [postgresCheck(container)];
+	return [postgresCheck(container), redisCheck(container), kafkaCheck(container)];
+}
+
 export function postgresCheck(container: PlatformContainer): Check {
+	const config = container.resolve("config");
 	return {
 		name: "postgres",
-		target: redactUrl(container.resolve("config").postgres.url),
+		target: config.profile === "embedded" ? `embedded (${config.embedded.dataDir})` : redactUrl(config.postgres.url),
 		probe: async () => {
 			await container.resolve("pg").query("SELECT 1");
 		},

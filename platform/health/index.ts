@@ -1,3 +1,3 @@
-export { type Check, kafkaCheck, postgresCheck, redactUrl, redisCheck, transporterCheck } from "./checks.ts";
+export { type Check, kafkaCheck, postgresCheck, redactUrl, redisCheck, serverChecks, transporterCheck } from "./checks.ts";
 export { OpsServer } from "./ops-server.ts";
 export { Readiness, type ReadinessReport, type ReadinessState } from "./readiness.ts";

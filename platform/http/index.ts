@@ -3,3 +3,4 @@ export { type CorsOptions, corsOptions } from "./cors.ts";
 export { drainHttpServer } from "./drain.ts";
 export { writeSecurityHeaders } from "./security-headers.ts";
 export { answerSuccessStatus } from "./success-status.ts";
+export { urlOf } from "./url-of.ts";

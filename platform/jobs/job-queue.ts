@@ -26,6 +26,15 @@ export type JobHandler = (job: JobWithMetadata<unknown>) => Promise<void>;
 const SECONDS_PER_DAY = 86_400;
 
 /**
+ * pg-boss's database on the platform's pool. A statement without parameters may hold several
+ * (pg-boss's migrations and locked blocks); pg then answers with a result per statement,
+ * which pg-boss unwraps as it does its own driver's.
+ */
+function poolDatabase(pool: pg.Pool) {
+	return { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) };
+}
+
+/**
  * The node's durable job queue: pg-boss on the platform's Postgres, in its own schema. It
  * takes jobs with SKIP LOCKED, wakes workers through LISTEN/NOTIFY, retries with exponential
  * backoff and jitter, fails an attempt that outlives its timeout (also the attempt of a worker
@@ -34,18 +43,27 @@ const SECONDS_PER_DAY = 86_400;
 export class JobQueue {
 	readonly boss: PgBoss;
 	readonly #config: Config["jobs"];
-	/** The queues this node works, for the depth metric. */
-	readonly #working = new Set<string>();
+	/** The queues this node works (for the depth metric) and their workers' ids. */
+	readonly #working = new Map<string, string[]>();
+	/** Whether workers hear of new jobs through LISTEN/NOTIFY. */
+	readonly #listens: boolean;
 	#started: Promise<void> | undefined;
 
-	constructor(config: Config, logger: Logger) {
+	/**
+	 * `embedded`: the embedded profile's pool, which the queue then shares. Its one Postgres
+	 * session delivers no notification to a connection that only listens, so workers there are
+	 * woken by this node's own enqueues and by the poll.
+	 */
+	constructor(config: Config, logger: Logger, embedded?: pg.Pool) {
 		this.#config = config.jobs;
+		this.#listens = embedded === undefined;
+		const database = embedded
+			? { db: poolDatabase(embedded) }
+			: { connectionString: config.postgres.url, max: config.jobs.poolMax, application_name: "platform-jobs" };
 		this.boss = new PgBoss({
-			connectionString: config.postgres.url,
+			...database,
 			schema: config.jobs.schema,
-			max: config.jobs.poolMax,
-			application_name: "platform-jobs",
-			useListenNotify: true,
+			useListenNotify: this.#listens,
 			monitorIntervalSeconds: config.jobs.monitorIntervalSeconds,
 			superviseIntervalSeconds: config.jobs.monitorIntervalSeconds,
 			cronMonitorIntervalSeconds: config.jobs.cronCheckIntervalSeconds,
@@ -96,7 +114,8 @@ export class JobQueue {
 	async work(name: string, concurrency: number, handler: JobHandler): Promise<void> {
 		await this.start();
 		const pollingIntervalSeconds = this.#config.pollIntervalSeconds;
-		this.#working.add(name);
+		const workers: string[] = [];
+		this.#working.set(name, workers);
 		for (let slot = 0; slot < concurrency; slot++) {
 			let workerId = "";
 			workerId = await this.boss.work(
@@ -118,6 +137,7 @@ export class JobQueue {
 					}
 				},
 			);
+			workers.push(workerId);
 		}
 	}
 
@@ -130,7 +150,7 @@ export class JobQueue {
 	/** Jobs waiting, running and dead in the queues this node works (as of the queue's last count). */
 	async depths(): Promise<QueueDepth[]> {
 		if (this.#working.size === 0) return [];
-		const queues = await this.boss.getQueues([...this.#working]);
+		const queues = await this.boss.getQueues([...this.#working.keys()]);
 		return queues.map((q) => ({ job: q.name, queued: q.queuedCount, active: q.activeCount, dead: q.failedCount }));
 	}
 
@@ -150,6 +170,7 @@ export class JobQueue {
 		else if (options.delayMs) send.startAfter = new Date(Date.now() + options.delayMs);
 		if (options.key !== undefined) send.id = nameBasedId("job", name, options.key);
 		const id = await this.boss.send(name, payload as object, send);
+		if (!this.#listens) this.#wake(name);
 		return id ?? (send.id as string);
 	}
 
@@ -165,6 +186,13 @@ export class JobQueue {
 			payloads.map((data) => ({ data: data as object })),
 			{ db },
 		);
+		// Before the caller's commit, the woken worker may find nothing; the poll takes the job then.
+		if (!this.#listens) this.#wake(name);
+	}
+
+	/** Wakes this node's idle workers of a queue, where no NOTIFY would. */
+	#wake(name: string): void {
+		for (const workerId of this.#working.get(name) ?? []) this.boss.notifyWorker(workerId);
 	}
 
 	async get(name: string, id: string): Promise<JobWithMetadata<unknown> | null> {

@@ -1,5 +1,6 @@
 export { applyEvents } from "./apply.ts";
 export { clusterProjectionStatuses } from "./cluster-status.ts";
+export { type DeadLetter, deadLettersOf } from "./dead-letters.ts";
 export {
 	batchHandler,
 	defineProjection,

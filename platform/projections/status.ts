@@ -12,7 +12,7 @@ export type ProjectionStatus = {
 	lagPositions: number;
 	/** Age of the oldest of those events; 0 when it is caught up. */
 	lagSeconds: number;
-	/** Records not yet consumed, per topic and partition; null when Kafka could not say (see kafkaError). */
+	/** Records not yet consumed, per topic and partition; null without Kafka (the embedded profile) or when it could not say (see kafkaError). */
 	lagMessages: { topic: string; partition: number; lag: number }[] | null;
 	kafkaError: string | null;
 	applied: number;
@@ -26,14 +26,21 @@ type ProgressRow = { last_position: string; applied: string; dead_lettered: stri
 
 /**
  * Where a projection stands: in the event store, on Kafka (under the names its consumer group
- * uses), and in errors. Kafka being away or a topic not created yet leaves the store's side
- * of the answer intact.
+ * uses) when there is one, and in errors. Kafka being away or a topic not created yet leaves
+ * the store's side of the answer intact.
  */
-export async function projectionStatus(projection: Projection, names: KafkaNames, pool: pg.Pool, kafka: Kafka): Promise<ProjectionStatus> {
-	const lag = kafkaLag(kafka, names).then(
-		(lagMessages) => ({ lagMessages, kafkaError: null }),
-		(err: Error) => ({ lagMessages: null, kafkaError: err.message }),
-	);
+export async function projectionStatus(
+	projection: Projection,
+	names: KafkaNames,
+	pool: pg.Pool,
+	kafka: Kafka | undefined,
+): Promise<ProjectionStatus> {
+	const lag = kafka
+		? kafkaLag(kafka, names).then(
+				(lagMessages) => ({ lagMessages, kafkaError: null }),
+				(err: Error) => ({ lagMessages: null, kafkaError: err.message }),
+			)
+		: { lagMessages: null, kafkaError: null };
 	const [progress, parked] = await Promise.all([
 		pool.query<ProgressRow>(
 			"SELECT last_position, applied, dead_lettered, last_error, updated_at FROM projection_progress WHERE projection = $1",

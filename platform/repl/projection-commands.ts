@@ -1,5 +1,5 @@
 import type { ServiceBroker } from "moleculer";
-import { clusterProjectionStatuses } from "../projections/index.ts";
+import { clusterProjectionStatuses, type DeadLetter } from "../projections/index.ts";
 
 type Helpers = { table: (rows: unknown[][]) => string };
 /** What moleculer-repl passes as the second argument (its typings say string[]; it is this). */
@@ -22,8 +22,8 @@ function onOwner(action: string) {
 
 /**
  * REPL commands for projections (moleculer-repl custom commands): `projections` lists every
- * projection in the cluster with its position, lag and errors; `rebuild <projection>` and
- * `replay <projection>` call the owning service's actions.
+ * projection in the cluster with its position, lag and errors; `rebuild <projection>`,
+ * `dead-letters <projection>` and `replay <projection>` call the owning service's actions.
  */
 export const projectionCommands = [
 	{
@@ -47,6 +47,17 @@ export const projectionCommands = [
 		command: "rebuild <projection>",
 		description: "Rebuild a projection from the event store while it keeps serving",
 		action: onOwner("rebuildProjection"),
+	},
+	{
+		command: "dead-letters <projection>",
+		description: "The events a projection parked after their last attempt (replay applies them again)",
+		async action(broker: ServiceBroker, params: unknown, { table }: Helpers) {
+			const { projection } = params as Params;
+			const service = await ownerOf(broker, projection as string);
+			const parked = await broker.call<DeadLetter[], object>(`${service}.deadLetters`, { name: projection });
+			const rows = parked.map((d) => [d.position, d.type, d.streamId, d.attempts, d.error, new Date(d.parkedAt).toISOString()]);
+			console.log(table([["position", "type", "stream", "attempts", "error", "parked at"], ...rows]));
+		},
 	},
 	{
 		command: "replay <projection>",

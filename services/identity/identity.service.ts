@@ -206,7 +206,7 @@ export default {
 	},
 	created() {
 		const { config } = this.platform();
-		this.throttle = new LoginThrottle(this.resolve("redis"), config.auth.login, config.redis.keyPrefix);
+		this.throttle = new LoginThrottle(this.resolve("sharedRedis"), config.auth.login, config.redis.keyPrefix);
 	},
 	async started() {
 		// A signing key that cannot be read stops the start, not the first login.

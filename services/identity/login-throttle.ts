@@ -1,27 +1,25 @@
 import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
-import { RateLimiterRedis, type RateLimiterRes } from "rate-limiter-flexible";
+import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from "rate-limiter-flexible";
 import type { Config } from "../../platform/config/index.ts";
 import { TooManyRequestsError } from "../../platform/errors/index.ts";
 
 /**
- * Failed logins counted per account and per IP in Redis (shared by every node); past the
+ * Failed logins counted per account and per IP in Redis (shared by every node; in memory
+ * without Redis, in the embedded profile's one process); past the
  * limit, logins of that account or from that IP are refused for the rest of the window,
  * right or wrong password, so guessing costs a window per few tries. Account keys are hashed:
  * no email in Redis.
  */
 export class LoginThrottle {
-	readonly #perAccount: RateLimiterRedis;
-	readonly #perIp: RateLimiterRedis;
+	readonly #perAccount: RateLimiterAbstract;
+	readonly #perIp: RateLimiterAbstract;
 
-	constructor(redis: Redis, config: Config["auth"]["login"], keyPrefix: string) {
-		const limiter = (scope: string, points: number) =>
-			new RateLimiterRedis({
-				storeClient: redis,
-				keyPrefix: `${keyPrefix}login-failures:${scope}`,
-				points,
-				duration: config.windowSeconds,
-			});
+	constructor(redis: Redis | undefined, config: Config["auth"]["login"], keyPrefix: string) {
+		const limiter = (scope: string, points: number) => {
+			const options = { keyPrefix: `${keyPrefix}login-failures:${scope}`, points, duration: config.windowSeconds };
+			return redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options);
+		};
 		this.#perAccount = limiter("account", config.maxFailuresPerAccount);
 		this.#perIp = limiter("ip", config.maxFailuresPerIp);
 	}
@@ -41,7 +39,7 @@ export class LoginThrottle {
 
 	async failed(email: string, ip: string | undefined): Promise<void> {
 		// Going over the limit rejects with the limiter's state; the next check refuses.
-		const count = (limiter: RateLimiterRedis, key: string) =>
+		const count = (limiter: RateLimiterAbstract, key: string) =>
 			limiter.consume(key).catch((res: RateLimiterRes | Error) => {
 				if (res instanceof Error) throw res;
 			});

@@ -3,10 +3,12 @@ import { Kafka, logLevel } from "kafkajs";
 import type { ServiceBroker } from "moleculer";
 import pg from "pg";
 import { platformOf } from "../../../platform/bootstrap/index.ts";
+import { projectionCommands, topicCommands } from "../../../platform/repl/index.ts";
 import { probe } from "../../fixtures/dlq-probe/dlq-probe.service.ts";
 import { startBroker } from "../../support/broker.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { eventually } from "../../support/eventually.ts";
+import { runCommand } from "../../support/repl.ts";
 import { requireServers, SERVERS } from "../../support/servers.ts";
 
 type Status = {
@@ -68,12 +70,25 @@ describe("a failing or poisoned event is dead-lettered and the projection goes o
 		});
 	});
 
+	it("lists the parked event in the REPL", async () => {
+		const printed = await runCommand(projectionCommands, broker, "dead-letters", { projection: "ledger-dlq-probe" });
+		expect(printed).toMatch(/^\d+ \| ledger\.MoneyDeposited \| ledger-account-acc \| 3 \| unlucky amount 13 \| \d{4}-/m);
+	});
+
 	it("replays a parked event once its handler works, and clears it", async () => {
 		probe.failOn = null;
 		const report = await broker.call<{ replayed: number }, object>("ledger.dlqprobe.replayDeadLetters", { name: "ledger-dlq-probe" });
 		expect(report.replayed).toBe(1);
 		expect(await lines()).toEqual([5, 7, 13]);
 		expect(await status()).toMatchObject({ parked: 0 });
+	});
+
+	it("tails the topic live in the REPL, as a consumer group of its own", async () => {
+		const tail = runCommand(topicCommands, broker, "tail", { topic: "ledger.events", seconds: "6" });
+		// The tail's group joins first; it prints what is published from then on.
+		await new Promise((resolve) => setTimeout(resolve, 3_000));
+		await broker.call("ledger.deposit", { accountId: "acc", amount: 34, currency: "EUR" });
+		expect(await tail).toMatch(/^\d+ ledger\.MoneyDeposited ledger-account-acc v\d+ \{.*"amount":34.*\}$/m);
 	});
 
 	it("dead-letters a record whose payload breaks its contract, skips an unknown type, and keeps consuming", async () => {

@@ -26,6 +26,17 @@ describe("loadConfig", () => {
 		expect(config.postgres.poolMax).toBe(10);
 		expect(config.kafka.brokers).toEqual(["127.0.0.1:9092"]);
 		expect(config.transporter.url).toBeNull();
+		expect(config.profile).toBe("embedded");
+		expect(config.embedded.dataDir).toBe(".data");
+	});
+
+	it("refuses a transporter on the embedded profile, whose node is the whole cluster", () => {
+		const dir = configDir({ "default.yaml": "" });
+		expect(problemsOf(() => loadConfig({ dir, env: { PLATFORM_TRANSPORTER__URL: "nats://127.0.0.1:4222" } }))).toEqual([
+			"transporter.url: the embedded profile is one process; set profile: servers to run several nodes",
+		]);
+		const servers = loadConfig({ dir, env: { PLATFORM_PROFILE: "servers", PLATFORM_TRANSPORTER__URL: "nats://127.0.0.1:4222" } });
+		expect(servers.transporter.url).toBe("nats://127.0.0.1:4222");
 	});
 
 	it("overlays the environment's file on default.yaml, and variables on both", () => {
