@@ -4,4 +4,4 @@ import "./platform/bootstrap/compile-cache.ts";
 
 const { nodeBrokerOptions } = await import("./platform/bootstrap/node-entry.ts");
 
-export default nodeBrokerOptions();
+export default await nodeBrokerOptions();

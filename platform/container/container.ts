@@ -114,7 +114,7 @@ export class PlatformContainer {
 		});
 		this.registerSingleton(
 			"embeddedPostgres",
-			(c: CoreCradle) => new EmbeddedPostgres(resolve(c.root, c.config.embedded.dataDir)),
+			(c: CoreCradle) => EmbeddedPostgres.open(resolve(c.root, c.config.embedded.dataDir)),
 			(db) => db.close(),
 		);
 		this.registerSingleton(

@@ -1,5 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
-
 /** A connection's messages up to and including a Sync or a simple Query: they run back to back. */
 type Unit = { connection: number; messages: Uint8Array[]; onData: (data: Uint8Array) => void; done: (err?: Error) => void };
 
@@ -24,16 +22,19 @@ function simpleQuery(sql: string): Uint8Array {
  * connection sees a transaction of its own, as on a real server, and transactions run one
  * after another instead of side by side.
  */
+/** Where units run: PGlite, one unit at a time. */
+export type SessionBackend = { run(messages: Uint8Array[], onData: (data: Uint8Array) => void): Promise<void> };
+
 export class PgliteSessions {
-	readonly #db: PGlite;
+	readonly #backend: SessionBackend;
 	readonly #queue: Unit[] = [];
 	/** The connection whose transaction is open; only its units may run. */
 	#owner: number | undefined;
 	#running = false;
 	#nextConnection = 1;
 
-	constructor(db: PGlite) {
-		this.#db = db;
+	constructor(backend: SessionBackend) {
+		this.#backend = backend;
 	}
 
 	open(): number {
@@ -77,16 +78,10 @@ export class PgliteSessions {
 	async #execute(unit: Unit): Promise<void> {
 		let status: number | undefined;
 		try {
-			await this.#db.waitReady;
-			await this.#db.runExclusive(async () => {
-				for (const message of unit.messages)
-					await this.#db.execProtocolRawStream(message, {
-						onRawData: (data) => {
-							// The answer ends with ReadyForQuery, whose last byte is the session's status.
-							if (data.length > 0) status = data[data.length - 1];
-							unit.onData(data);
-						},
-					});
+			await this.#backend.run(unit.messages, (data) => {
+				// The answer ends with ReadyForQuery, whose last byte is the session's status.
+				if (data.length > 0) status = data[data.length - 1];
+				unit.onData(data);
 			});
 			if (status !== undefined) this.#owner = status === IDLE ? undefined : unit.connection;
 			unit.done();

@@ -11,7 +11,7 @@ describe("the embedded Postgres (PGlite through node-postgres)", () => {
 	let pool: pg.Pool;
 
 	beforeAll(async () => {
-		db = new EmbeddedPostgres(dataDir);
+		db = EmbeddedPostgres.open(dataDir);
 		pool = new pg.Pool({ user: "postgres", database: "postgres", max: 4, stream: () => db.connect() });
 		await pool.query("CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)");
 	});
@@ -73,6 +73,6 @@ describe("the embedded Postgres (PGlite through node-postgres)", () => {
 	});
 
 	it("refuses a second database on the same folder (another process is refused as well, see test/e2e)", () => {
-		expect(() => new EmbeddedPostgres(dataDir)).toThrow(`${dataDir} is already open in this process`);
+		expect(() => EmbeddedPostgres.open(dataDir)).toThrow(`${dataDir} is already open in this process`);
 	});
 });

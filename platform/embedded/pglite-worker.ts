@@ -1,0 +1,50 @@
+/**
+ * The embedded database's thread: PGlite runs here, so its start (about a second of
+ * WebAssembly) overlaps the loading of the services, and its statements leave the event loop
+ * that serves requests free. The main thread sends units of protocol messages (PgliteSessions
+ * decides whose turn it is); each answer streams back in chunks, then `done`.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { PGlite } from "@electric-sql/pglite";
+
+export type WorkerRequest = { kind: "run"; id: number; messages: Uint8Array[] } | { kind: "close" };
+export type WorkerReply =
+	| { kind: "ready" }
+	| { kind: "data"; id: number; chunk: Uint8Array }
+	| { kind: "done"; id: number; error?: string }
+	| { kind: "closed" }
+	| { kind: "failed"; error: string };
+
+const port = parentPort;
+if (!port) throw new Error("pglite-worker.ts runs as a worker thread");
+const db = new PGlite((workerData as { dataDir: string }).dataDir);
+const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
+
+db.waitReady.then(
+	() => send({ kind: "ready" }),
+	(err: Error) => send({ kind: "failed", error: err.message }),
+);
+
+/** Units arrive one at a time (the main thread waits for `done`), so no queue is needed here. */
+port.on("message", async (request: WorkerRequest) => {
+	if (request.kind === "close") {
+		await db.close().catch(() => undefined);
+		send({ kind: "closed" });
+		return;
+	}
+	try {
+		await db.waitReady;
+		for (const message of request.messages) {
+			await db.execProtocolRawStream(message, {
+				onRawData: (data) => {
+					// The chunk may be a view of PGlite's memory: a copy of its own is sent (and moved, not copied again).
+					const chunk = data.slice();
+					send({ kind: "data", id: request.id, chunk }, [chunk.buffer as ArrayBuffer]);
+				},
+			});
+		}
+		send({ kind: "done", id: request.id });
+	} catch (err) {
+		send({ kind: "done", id: request.id, error: (err as Error).message });
+	}
+});
