@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { appendBench } from "./append.bench.ts";
+import { embeddedBench } from "./embedded.bench.ts";
 import { gatewayBench } from "./gateway.bench.ts";
 import { jobsBench } from "./jobs.bench.ts";
 import { latencyBench } from "./latency.bench.ts";
@@ -17,7 +18,7 @@ type Result = { name: string; rows?: object[]; ratios?: object; targets?: object
 
 // One after the other: each pair shares the machine only with itself. A benchmark that
 // fails is recorded as such and the others still run.
-const benches = [startupBench, appendBench, pipelineBench, latencyBench, jobsBench, gatewayBench];
+const benches = [startupBench, appendBench, pipelineBench, latencyBench, jobsBench, gatewayBench, embeddedBench];
 const nameOf = (bench: (typeof benches)[number]) => bench.name.replace(/Bench$/, "");
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !benches.some((bench) => nameOf(bench) === name));
