@@ -87,7 +87,7 @@ export class StoreEventConsumer implements EventConsumer {
 					await this.#deliver(events.filter((e) => this.#follows(e)));
 					at = { transactionId: last.transactionId, position: last.position };
 					await this.#saveOffset(at);
-					this.#reportLag(at);
+					this.#reportLag(at, events.length < batchSize);
 				}
 			} catch (err) {
 				// The database is away or refused the offset: the same batch is read again.
@@ -158,13 +158,19 @@ export class StoreEventConsumer implements EventConsumer {
 		});
 	}
 
-	#reportLag(at: Checkpoint): void {
+	/**
+	 * Events stored beyond the group's place. A read that came back short reached everything
+	 * committed (0, no query); after a full one, the store's head says how far behind it is.
+	 */
+	#reportLag(at: Checkpoint, caughtUp: boolean): void {
 		const { pool, metrics, group } = this.#options;
+		const labels = { group, topic: STORE_TOPIC, partition: "0" };
+		if (caughtUp) return void metrics.lag.set(labels, 0);
 		pool
 			.query<{ head: string | null }>("SELECT max(global_position) AS head FROM events")
 			.then(({ rows }) => {
 				const behind = Math.max(0, Number(rows[0]?.head ?? 0) - at.position);
-				metrics.lag.set({ group, topic: STORE_TOPIC, partition: "0" }, behind);
+				metrics.lag.set(labels, behind);
 			})
 			.catch(() => undefined);
 	}
