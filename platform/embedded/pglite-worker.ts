@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
+import { seedFromTemplate } from "./data-template.ts";
 
 export type WorkerRequest = { kind: "run"; id: number; messages: Uint8Array[] } | { kind: "close" };
 export type WorkerReply =
@@ -24,7 +25,9 @@ if (!port) throw new Error("pglite-worker.ts runs as a worker thread");
  */
 const SETTINGS = ["shared_buffers = 16MB"];
 
-const db = new PGlite((workerData as { dataDir: string }).dataDir, { postgresqlconf: SETTINGS });
+const { dataDir } = workerData as { dataDir: string };
+seedFromTemplate(dataDir);
+const db = new PGlite(dataDir, { postgresqlconf: SETTINGS });
 const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
 db.waitReady.then(
