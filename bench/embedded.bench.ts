@@ -56,7 +56,7 @@ async function sample(start: () => Promise<Started>, into: Samples): Promise<voi
 	await node.stop();
 }
 
-/** `npm start`'s first start (it creates the database), then its restarts beside a bare Moleculer node's. */
+/** `npm start`'s first start on a new data folder, then its restarts beside a bare Moleculer node's. */
 async function startup() {
 	const dataDir = mkdtempSync(join(tmpdir(), "bench-embedded-"));
 	try {
@@ -151,7 +151,7 @@ export async function embeddedBench() {
 	const restartReady = median(restart.ready);
 	const rows = [
 		{
-			case: "npm start, first start (creates the database)",
+			case: "npm start, first start (new data folder)",
 			readyMs: Math.round(median(first.ready)),
 			idleRssMb: Math.round(median(first.rss)),
 		},
