@@ -10,7 +10,6 @@ import { seedFromTemplate } from "./data-template.ts";
 
 export type WorkerRequest = { kind: "run"; id: number; messages: Uint8Array[] } | { kind: "close" };
 export type WorkerReply =
-	| { kind: "ready" }
 	| { kind: "data"; id: number; chunk: Uint8Array }
 	| { kind: "done"; id: number; error?: string }
 	| { kind: "closed" }
@@ -30,10 +29,7 @@ seedFromTemplate(dataDir);
 const db = new PGlite(dataDir, { postgresqlconf: SETTINGS });
 const send = (reply: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(reply, transfer);
 
-db.waitReady.then(
-	() => send({ kind: "ready" }),
-	(err: Error) => send({ kind: "failed", error: err.message }),
-);
+db.waitReady.catch((err: Error) => send({ kind: "failed", error: err.message }));
 
 /** Units arrive one at a time (the main thread waits for `done`), so no queue is needed here. */
 port.on("message", async (request: WorkerRequest) => {
