@@ -74,7 +74,8 @@ export async function applyNew(client: pg.PoolClient, target: ApplyTarget, event
 		text: `WITH inbox AS (
 		   INSERT INTO projection_inbox (projection, stream_id, version, position)
 		   SELECT $1, s, v, p FROM unnest($2::text[], $3::int[], $4::bigint[]) AS t(s, v, p)
-		   ON CONFLICT (projection, stream_id) DO UPDATE SET version = EXCLUDED.version, position = EXCLUDED.position
+		   ON CONFLICT (projection, stream_id) DO UPDATE SET version = GREATEST(projection_inbox.version, EXCLUDED.version),
+		     position = GREATEST(projection_inbox.position, EXCLUDED.position)
 		 )
 		 INSERT INTO projection_progress (projection, last_position, applied) VALUES ($1, $5, $6)
 		 ON CONFLICT (projection) DO UPDATE SET last_position = GREATEST(projection_progress.last_position, EXCLUDED.last_position),

@@ -33,6 +33,21 @@ export async function ledgerCaughtUp(client: pg.Client, timeoutMs = 120_000): Pr
 }
 
 /**
+ * For a mismatch's message: the account's money events that have no transaction line, with
+ * their version, transaction id and neighbours' order, and what the projection parked.
+ */
+async function missingLines(client: pg.Client, accountId: string): Promise<string> {
+	const missing = await client.query(
+		`SELECT e.global_position AS position, e.stream_version AS version, e.type, e.transaction_id::text AS xid, e.recorded_at
+		 FROM events e WHERE e.stream_id = $1 AND e.type IN ('ledger.MoneyDeposited', 'ledger.MoneyWithdrawn')
+		   AND NOT EXISTS (SELECT 1 FROM ledger_account_transactions t WHERE t.account_id = $2 AND t.position = e.global_position)`,
+		[`ledger-account-${accountId}`, accountId],
+	);
+	const parked = await client.query("SELECT projection, event_id, error, attempts FROM projection_dead_letters");
+	return `; events without a line ${JSON.stringify(missing.rows)}; parked ${JSON.stringify(parked.rows)}`;
+}
+
+/**
  * Checks the accounts read model against the event store: every balance and version equals
  * the fold of its stream, every money event has exactly one transaction line, and the
  * balances add up to what was deposited from outside.
@@ -57,7 +72,10 @@ export async function auditLedger(client: pg.Client): Promise<LedgerAudit> {
 	for (const f of folded.rows) {
 		const p = byId.get(f.account_id);
 		const same = p && p.balance === f.balance && p.version === f.version && p.lines === f.moves && p.lines_sum === f.balance;
-		if (!same) mismatches.push(`${f.account_id}: store ${JSON.stringify(f)} read model ${JSON.stringify(p)}`);
+		if (!same)
+			mismatches.push(
+				`${f.account_id}: store ${JSON.stringify(f)} read model ${JSON.stringify(p)}${await missingLines(client, f.account_id)}`,
+			);
 	}
 	if (folded.rows.length !== projected.rows.length)
 		mismatches.push(`${folded.rows.length} account streams, ${projected.rows.length} balances`);
