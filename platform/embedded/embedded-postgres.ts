@@ -1,7 +1,7 @@
 import { join, resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { lockDataDir } from "./data-dir-lock.ts";
-import { PgliteSessions } from "./pglite-sessions.ts";
+import { IDLE_IN_TRANSACTION_MS, PgliteSessions } from "./pglite-sessions.ts";
 import { PgliteStream } from "./pglite-stream.ts";
 import { PgliteThread } from "./pglite-thread.ts";
 
@@ -28,19 +28,22 @@ export class EmbeddedPostgres {
 		if (!EmbeddedPostgres.#prestarted.has(path)) EmbeddedPostgres.#prestarted.set(path, new EmbeddedPostgres(path));
 	}
 
-	/** The database of `dataDir`: the one prestart began, or a new one. */
-	static open(dataDir: string): EmbeddedPostgres {
+	/**
+	 * The database of `dataDir`: the one prestart began, or a new one, whose idle transactions
+	 * that others wait for end after `idleInTransactionMs` (see PgliteSessions).
+	 */
+	static open(dataDir: string, idleInTransactionMs = IDLE_IN_TRANSACTION_MS): EmbeddedPostgres {
 		const path = resolve(dataDir);
 		const started = EmbeddedPostgres.#prestarted.get(path);
 		EmbeddedPostgres.#prestarted.delete(path);
-		return started ?? new EmbeddedPostgres(path);
+		return started ?? new EmbeddedPostgres(path, idleInTransactionMs);
 	}
 
-	private constructor(dataDir: string) {
+	private constructor(dataDir: string, idleInTransactionMs = IDLE_IN_TRANSACTION_MS) {
 		this.#unlock = lockDataDir(dataDir);
 		// PGlite starts on its thread at once; the first statement waits until it is ready.
 		this.#db = new PgliteThread(join(dataDir, "postgres"));
-		this.#sessions = new PgliteSessions(this.#db);
+		this.#sessions = new PgliteSessions(this.#db, idleInTransactionMs);
 	}
 
 	/** A new connection's socket, for node-postgres's `stream` option. */

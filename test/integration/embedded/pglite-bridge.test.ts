@@ -72,6 +72,31 @@ describe("the embedded Postgres (PGlite through node-postgres)", () => {
 		expect((await pool.query("SELECT count(*)::int AS n FROM notes")).rows).toEqual([{ n: 0 }]);
 	});
 
+	it("rolls back a transaction that idles while another connection waits, and tells its connection why", async () => {
+		const dir = mkdtempSync(join(tmpdir(), "pglite-idle-"));
+		const strict = EmbeddedPostgres.open(dir, 300);
+		const connect = () => new pg.Client({ user: "postgres", database: "postgres", stream: () => strict.connect() });
+		const [holder, waiter] = [connect(), connect()];
+		try {
+			// A connection ended by the server also reports it as an 'error' event (a pool listens for those).
+			holder.on("error", () => undefined);
+			for (const client of [holder, waiter]) await client.connect();
+			await holder.query("CREATE TABLE t (id int)");
+			await holder.query("BEGIN");
+			await holder.query("INSERT INTO t VALUES (1)");
+			// The holder sends nothing more: the waiter gets its turn once the holder's transaction is ended.
+			expect((await waiter.query("SELECT count(*)::int AS n FROM t")).rows).toEqual([{ n: 0 }]);
+			const failed = holder.query("COMMIT");
+			await expect(failed).rejects.toThrow(
+				"rolled back this connection's transaction: it sat idle for 300 ms while other connections waited",
+			);
+		} finally {
+			await Promise.all([holder.end().catch(() => undefined), waiter.end()]);
+			await strict.close();
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
 	it("refuses a second database on the same folder (another process is refused as well, see test/e2e)", () => {
 		expect(() => EmbeddedPostgres.open(dataDir)).toThrow(`${dataDir} is already open in this process`);
 	});
