@@ -25,7 +25,7 @@ export class EmbeddedPostgres {
 	 */
 	static prestart(dataDir: string): void {
 		const path = resolve(dataDir);
-		if (!EmbeddedPostgres.#prestarted.has(path)) EmbeddedPostgres.#prestarted.set(path, new EmbeddedPostgres(path));
+		if (!EmbeddedPostgres.#prestarted.has(path)) EmbeddedPostgres.#prestarted.set(path, new EmbeddedPostgres(path, IDLE_IN_TRANSACTION_MS));
 	}
 
 	/**
@@ -39,7 +39,7 @@ export class EmbeddedPostgres {
 		return started ?? new EmbeddedPostgres(path, idleInTransactionMs);
 	}
 
-	private constructor(dataDir: string, idleInTransactionMs = IDLE_IN_TRANSACTION_MS) {
+	private constructor(dataDir: string, idleInTransactionMs: number) {
 		this.#unlock = lockDataDir(dataDir);
 		// PGlite starts on its thread at once; the first statement waits until it is ready.
 		this.#db = new PgliteThread(join(dataDir, "postgres"));

@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Logger } from "pino";
 import { type EventCatalog, moduleOfType, topicOfModule } from "../contracts/index.ts";
-import { type Checkpoint, type EventStore, type RecordedEvent, START } from "../eventstore/index.ts";
+import { type Checkpoint, checkpointOf, type EventStore, type RecordedEvent, START } from "../eventstore/index.ts";
 import { consumeSpan, endFailed, spansExported } from "../tracing/index.ts";
 import { applyWithRetries } from "./apply-with-retries.ts";
 import type { EventConsumer, EventSink } from "./consumer.ts";
@@ -85,7 +85,7 @@ export class StoreEventConsumer implements EventConsumer {
 				const last = events.at(-1);
 				if (last) {
 					await this.#deliver(events.filter((e) => this.#follows(e)));
-					at = { transactionId: last.transactionId, position: last.position };
+					at = checkpointOf(last);
 					await this.#saveOffset(at);
 					this.#reportLag(at, events.length < batchSize);
 				}
@@ -163,16 +163,13 @@ export class StoreEventConsumer implements EventConsumer {
 	 * committed (0, no query); after a full one, the store's head says how far behind it is.
 	 */
 	#reportLag(at: Checkpoint, caughtUp: boolean): void {
-		const { pool, metrics, group } = this.#options;
+		const { store, metrics, group } = this.#options;
 		const labels = { group, topic: STORE_TOPIC, partition: "0" };
 		if (caughtUp) return void metrics.lag.set(labels, 0);
-		pool
-			.query<{ head: string | null }>("SELECT max(global_position) AS head FROM events")
-			.then(({ rows }) => {
-				const behind = Math.max(0, Number(rows[0]?.head ?? 0) - at.position);
-				metrics.lag.set(labels, behind);
-			})
-			.catch(() => undefined);
+		store.head().then(
+			(head) => metrics.lag.set(labels, Math.max(0, head.position - at.position)),
+			() => undefined,
+		);
 	}
 
 	async #readOffset(): Promise<Checkpoint> {

@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type pg from "pg";
 import type { Platform } from "../bootstrap/index.ts";
 import { moduleOfType, topicOfModule } from "../contracts/index.ts";
-import { type Checkpoint, type EventStore, START } from "../eventstore/index.ts";
+import { checkpointOf, type EventStore } from "../eventstore/index.ts";
 import { publishedTopics } from "../relay/index.ts";
 import { sleep } from "../retry/index.ts";
 import { kafkaNames } from "./kafka-names.ts";
@@ -30,7 +29,7 @@ export async function tailTopic(
 		printed++;
 		print(event);
 	};
-	if (platform.config.profile === "embedded") await tailStore(cradle.eventStore, cradle.pg, topic, seconds, count);
+	if (platform.config.profile === "embedded") await tailStore(cradle.eventStore, topic, seconds, count);
 	else await tailKafka(platform, topic, seconds, count);
 	return printed;
 }
@@ -53,22 +52,14 @@ async function tailKafka(platform: Platform, topic: string, seconds: number, pri
 	}
 }
 
-async function tailStore(
-	store: EventStore,
-	pool: pg.Pool,
-	topic: string,
-	seconds: number,
-	print: (event: EventEnvelope) => void,
-): Promise<void> {
-	const { rows } = await pool.query<{ transaction_id: string; global_position: string }>(
-		"SELECT transaction_id::text AS transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1",
-	);
-	let at: Checkpoint = rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].global_position) } : START;
+async function tailStore(store: EventStore, topic: string, seconds: number, print: (event: EventEnvelope) => void): Promise<void> {
+	let at = await store.head();
 	const until = Date.now() + seconds * 1_000;
 	while (Date.now() < until) {
 		const events = await store.readAll(at, 500);
-		for (const { transactionId, ...event } of events) {
-			at = { transactionId, position: event.position };
+		for (const recorded of events) {
+			at = checkpointOf(recorded);
+			const { transactionId: _, ...event } = recorded;
 			if (topicOfModule(moduleOfType(event.type)) === topic) print(event);
 		}
 		if (events.length === 0) await sleep(Math.min(STORE_POLL_MS, Math.max(0, until - Date.now())));

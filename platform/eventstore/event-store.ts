@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { DuplicateEventError, WrongExpectedVersionError } from "./errors.ts";
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./rows.ts";
-import type { AppendResult, Checkpoint, ExpectedVersion, NewEvent, RecordedEvent } from "./types.ts";
+import { type AppendResult, type Checkpoint, type ExpectedVersion, type NewEvent, type RecordedEvent, START } from "./types.ts";
 
 /** Checks an event against its contract before it is stored; throws a typed error if it fails. */
 export type AppendValidator = (event: NewEvent) => void;
@@ -203,6 +203,15 @@ export class EventStore {
 	async hasEventsAfter(after: Checkpoint): Promise<boolean> {
 		const { rows } = await this.#pg.query<{ any: boolean }>({ ...ANY_AFTER, values: [after.transactionId, after.position] });
 		return rows[0]?.any === true;
+	}
+
+	/** Where the store ends in commit order: the place after which only new appends will come; START when empty. */
+	async head(): Promise<Checkpoint> {
+		const { rows } = await this.#pg.query<{ transaction_id: string; global_position: string }>(
+			"SELECT transaction_id::text AS transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1",
+		);
+		const row = rows[0];
+		return row ? { transactionId: row.transaction_id, position: Number(row.global_position) } : START;
 	}
 
 	/** The event recorded at a global position, if any (to look up what a reply's position refers to); `db` as in readAll. */

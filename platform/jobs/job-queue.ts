@@ -26,12 +26,12 @@ export type JobHandler = (job: JobWithMetadata<unknown>) => Promise<void>;
 const SECONDS_PER_DAY = 86_400;
 
 /**
- * pg-boss's database on the platform's pool. A statement without parameters may hold several
- * (pg-boss's migrations and locked blocks); pg then answers with a result per statement,
- * which pg-boss unwraps as it does its own driver's.
+ * pg-boss's database on a pool or a caller's client. A statement without parameters may hold
+ * several (pg-boss's migrations and locked blocks); pg then answers with a result per
+ * statement, which pg-boss unwraps as it does its own driver's.
  */
-function poolDatabase(pool: pg.Pool) {
-	return { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) };
+function databaseOf(db: Pick<pg.ClientBase, "query">) {
+	return { executeSql: (text: string, values?: unknown[]) => db.query(text, values) };
 }
 
 /**
@@ -58,7 +58,7 @@ export class JobQueue {
 		this.#config = config.jobs;
 		this.#listens = embedded === undefined;
 		const database = embedded
-			? { db: poolDatabase(embedded) }
+			? { db: databaseOf(embedded) }
 			: { connectionString: config.postgres.url, max: config.jobs.poolMax, application_name: "platform-jobs" };
 		this.boss = new PgBoss({
 			...database,
@@ -180,11 +180,10 @@ export class JobQueue {
 	 */
 	async sendWithin(client: Pick<pg.PoolClient, "query">, name: string, payloads: unknown[]): Promise<void> {
 		await this.start();
-		const db = { executeSql: (text: string, values?: unknown[]) => client.query(text, values) };
 		await this.boss.insert(
 			name,
 			payloads.map((data) => ({ data: data as object })),
-			{ db },
+			{ db: databaseOf(client) },
 		);
 		// Before the caller's commit, the woken worker may find nothing; the poll takes the job then.
 		if (!this.#listens) this.#wake(name);
