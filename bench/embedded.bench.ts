@@ -18,11 +18,16 @@ const ROUND_MS = 4_000;
 const WARMUP_MS = 1_500;
 const ROUNDS = 3;
 
-/** `npm start` as a new user runs it: development, embedded profile, data in `dataDir`. */
+/**
+ * `npm start` itself, as a new user runs it (npm's own start-up included): development,
+ * embedded profile, data in `dataDir`.
+ */
 async function embeddedStart(dataDir: string): Promise<Started> {
+	const npm = process.env.npm_execpath;
+	if (!npm) throw new Error("run the benchmarks through npm (npm run bench), which names its own CLI in npm_execpath");
 	const [api, grpc, ops] = [await freePort(), await freePort(), await freePort()];
 	return spawnUntilReady(
-		[RUNNER, "--config", "moleculer.config.ts", "--mask", "**/*.service.ts", "services"],
+		[npm, "start"],
 		{
 			PLATFORM_ENV: "development",
 			PLATFORM_PROFILE: "embedded",
@@ -56,40 +61,49 @@ async function sample(start: () => Promise<Started>, into: Samples): Promise<voi
 	await node.stop();
 }
 
-/** `npm start`'s first start on a new data folder, then its restarts beside a bare Moleculer node's. */
+/**
+ * `npm start` on a new data folder (a first start: template copied, migrations applied), then
+ * restarted on it, each beside a bare Moleculer node's start.
+ */
 async function startup() {
-	const dataDir = mkdtempSync(join(tmpdir(), "bench-embedded-"));
+	const dataDirs: string[] = [];
+	const first: Samples = { ready: [], rss: [] };
+	const restart: Samples = { ready: [], rss: [] };
+	const bare: Samples = { ready: [], rss: [] };
 	try {
-		const first: Samples = { ready: [], rss: [] };
-		await sample(() => embeddedStart(dataDir), first);
-		const restart: Samples = { ready: [], rss: [] };
-		const bare: Samples = { ready: [], rss: [] };
 		for (let i = 0; i < START_RUNS; i++) {
+			const dataDir = mkdtempSync(join(tmpdir(), "bench-embedded-"));
+			dataDirs.push(dataDir);
+			await sample(() => embeddedStart(dataDir), first);
 			await sample(() => embeddedStart(dataDir), restart);
 			await sample(bareStart, bare);
 		}
 		return { first, restart, bare };
 	} finally {
-		rmSync(dataDir, { recursive: true, force: true });
+		for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
 	}
 }
 
 type Target = { node: NodeProcess; base: string; admin: { authorization: string } };
+
+async function ok(answer: Promise<{ status: number; body: Record<string, unknown> }>): Promise<Record<string, unknown>> {
+	const { status, body } = await answer;
+	if (status !== 200) throw new Error(`answered ${status}: ${JSON.stringify(body)}`);
+	return body;
+}
 
 /** Opens one account per load worker, so that concurrent deposits never contend for a stream. */
 async function prepared(node: NodeProcess): Promise<Target> {
 	const base = `http://127.0.0.1:${node.apiPort}/api/v1`;
 	const admin = await signedIn(`http://127.0.0.1:${node.apiPort}`);
 	for (let w = 0; w < CONCURRENCY; w++) {
-		await requestJson(`${base}/ledger/accounts`, { headers: admin, body: { accountId: `bench-${w}`, owner: "Ada", currency: "EUR" } });
+		const { position } = await ok(
+			requestJson(`${base}/ledger/accounts`, { headers: admin, body: { accountId: `bench-${w}`, owner: "Ada", currency: "EUR" } }),
+		);
+		// The load reads without a position, so each account must be in the read model first.
+		await ok(requestJson(`${base}/ledger/accounts/bench-${w}?position=${position}`, { headers: admin }));
 	}
 	return { node, base, admin };
-}
-
-async function ok(answer: Promise<{ status: number; body: Record<string, unknown> }>): Promise<Record<string, unknown>> {
-	const { status, body } = await answer;
-	if (status !== 200) throw new Error(`answered ${status}: ${JSON.stringify(body)}`);
-	return body;
 }
 
 /** An authenticated read through the whole pipeline (cache hit after the first). */
@@ -148,14 +162,20 @@ async function restOnBothProfiles() {
 export async function embeddedBench() {
 	const { first, restart, bare } = await startup();
 	const rest = await restOnBothProfiles();
-	const restartReady = median(restart.ready);
+	const [firstReady, restartReady] = [median(first.ready), median(restart.ready)];
 	const rows = [
 		{
-			case: "npm start, first start (new data folder)",
-			readyMs: Math.round(median(first.ready)),
+			case: "npm start, first start on a new data folder (median)",
+			readyMs: Math.round(firstReady),
+			slowestMs: Math.round(Math.max(...first.ready)),
 			idleRssMb: Math.round(median(first.rss)),
 		},
-		{ case: "npm start, restart (median)", readyMs: Math.round(restartReady), idleRssMb: Math.round(median(restart.rss)) },
+		{
+			case: "npm start, restart (median)",
+			readyMs: Math.round(restartReady),
+			slowestMs: Math.round(Math.max(...restart.ready)),
+			idleRssMb: Math.round(median(restart.rss)),
+		},
 		{ case: "bare moleculer + moleculer-web (median)", readyMs: Math.round(median(bare.ready)), idleRssMb: Math.round(median(bare.rss)) },
 		{ case: "REST read, embedded (req/s)", perSecond: rest.embeddedRead },
 		{ case: "REST read, servers (req/s)", perSecond: rest.serversRead },
@@ -171,7 +191,7 @@ export async function embeddedBench() {
 			readEmbeddedVsServers: +((rest.embeddedRead ?? 0) / (rest.serversRead ?? 1)).toFixed(2),
 			writeThenReadEmbeddedVsServers: +((rest.embeddedWriteThenRead ?? 0) / (rest.serversWriteThenRead ?? 1)).toFixed(2),
 		},
-		targets: { restartReadyMsUnder: TARGET_READY_MS, concurrency: CONCURRENCY },
-		met: restartReady < TARGET_READY_MS,
+		targets: { everyStartReadyMsUnder: TARGET_READY_MS, concurrency: CONCURRENCY },
+		met: Math.max(...first.ready, ...restart.ready) < TARGET_READY_MS,
 	};
 }

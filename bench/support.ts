@@ -26,7 +26,14 @@ export async function spawnUntilReady(
 					)
 			: ready;
 	const started = performance.now();
-	const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] });
+	// In a process group of its own, stopped as a terminal's Ctrl-C would stop it: a launcher
+	// such as npm does not pass a lone SIGTERM on to the node it started.
+	const child = spawn(process.execPath, args, {
+		cwd: ROOT,
+		env: { ...process.env, ...env },
+		stdio: ["ignore", "ignore", "pipe"],
+		detached: true,
+	});
 	let stderr = "";
 	child.stderr.on("data", (c) => (stderr += c));
 	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -39,12 +46,31 @@ export async function spawnUntilReady(
 	}
 	return {
 		readyMs: performance.now() - started,
-		rssMb: () => rssOf(child.pid as number),
+		rssMb: () => largestRssInTree(child.pid as number),
 		stop: async () => {
-			child.kill("SIGTERM");
+			process.kill(-(child.pid as number), "SIGTERM");
 			await exited;
+			while (groupAlive(child.pid as number)) await new Promise((r) => setTimeout(r, 10));
 		},
 	};
+}
+
+function groupAlive(groupId: number): boolean {
+	try {
+		process.kill(-groupId, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The resident memory, in MB, of the largest process among `pid` and its descendants: the
+ * node itself when `pid` is a launcher such as `npm start` (npm and its shell stay small).
+ */
+function largestRssInTree(pid: number): number {
+	const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean).map(Number);
+	return Math.max(rssOf(pid), ...children.map(largestRssInTree));
 }
 
 function rssOf(pid: number): number {
