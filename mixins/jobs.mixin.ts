@@ -1,4 +1,5 @@
 import type { Context, ServiceSchema } from "moleculer";
+import type { Job } from "pg-boss";
 import { z } from "zod";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import type { Config } from "../platform/config/index.ts";
@@ -83,6 +84,7 @@ export function JobsMixin(declared: JobDefinition[] | ((config: Config) => JobDe
 				logger: platformOf(this.broker).logger.child({ mod: "jobs", service: this.name }),
 				call: (action: string, params: unknown, opts: { meta: Record<string, unknown> }) => this.broker.call(action, params, opts),
 				resolve: <K extends keyof CoreCradle>(name: K) => cradle[name],
+				attemptsAllowed: (taken: Job<unknown>) => jobQueue.attemptsAllowed(taken.name, taken.id),
 			};
 			for (const job of jobs) {
 				await jobQueue.declare(job);

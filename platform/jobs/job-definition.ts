@@ -7,6 +7,10 @@ export type JobContext = {
 	jobId: string;
 	/** 1 for the first attempt. */
 	attempt: number;
+	/**
+	 * Attempts in all, as the definition declares them. A job enqueued before its maxAttempts
+	 * changed keeps the limit it was enqueued with, which decides when it is dead.
+	 */
 	maxAttempts: number;
 	/**
 	 * Aborted when the attempt runs past its timeout or the node stops for good. A handler

@@ -1,7 +1,7 @@
-import type { JobWithMetadata } from "pg-boss";
+import type { Job } from "pg-boss";
 import type { Logger } from "pino";
 import { describeIssues, fieldIssues } from "../errors/index.ts";
-import type { JobContext, JobDefinition } from "./job-definition.ts";
+import { JOB_DEFAULTS, type JobContext, type JobDefinition } from "./job-definition.ts";
 import type { JobMetrics } from "./job-metrics.ts";
 import type { JobOutcomes } from "./job-outcomes.ts";
 
@@ -11,6 +11,8 @@ export type AttemptDeps = {
 	logger: Logger;
 	call: (action: string, params: unknown, opts: { meta: Record<string, unknown> }) => Promise<unknown>;
 	resolve: JobContext["resolve"];
+	/** The attempts the taken job may have in all, as it was enqueued (see JobQueue.attemptsAllowed). */
+	attemptsAllowed: (job: Job<unknown>) => Promise<number | undefined>;
 };
 
 /**
@@ -18,12 +20,12 @@ export type AttemptDeps = {
  * signal aborts (timeout, stop), check the result, then record the outcome. A failure is
  * rethrown so the queue schedules the next attempt; the worker itself goes on either way.
  */
-export async function runAttempt(job: JobDefinition, taken: JobWithMetadata<unknown>, deps: AttemptDeps): Promise<void> {
+export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: AttemptDeps): Promise<void> {
 	const outcome = {
 		job: job.name,
 		jobId: taken.id,
 		attempt: taken.retryCount + 1,
-		maxAttempts: taken.retryLimit + 1,
+		maxAttempts: job.maxAttempts ?? JOB_DEFAULTS.maxAttempts,
 		durationMs: 0,
 	};
 	const logger = deps.logger.child({ job: job.name, jobId: taken.id, attempt: outcome.attempt });
@@ -51,6 +53,8 @@ export async function runAttempt(job: JobDefinition, taken: JobWithMetadata<unkn
 		}
 	} catch (err) {
 		outcome.durationMs = Math.round(performance.now() - started);
+		// Whether this was the last attempt is the job's own limit, which outlives a change of the definition's.
+		outcome.maxAttempts = (await deps.attemptsAllowed(taken).catch(() => undefined)) ?? outcome.maxAttempts;
 		const message = err instanceof Error ? err.message : String(err);
 		const dead = outcome.attempt >= outcome.maxAttempts;
 		const kind = dead ? ("dead" as const) : ("failed" as const);

@@ -89,6 +89,15 @@ describe("background jobs", () => {
 		});
 	});
 
+	it("ends a job dead by the limit it was enqueued with, though its definition now allows more", async () => {
+		// As a job enqueued before its definition's maxAttempts went from 1 to 4 would be.
+		const queue = platformOf(broker).container.resolve("jobQueue");
+		const id = (await queue.boss.send("probe.flaky", { marker: "flaky-old-limit", failTimes: 4 }, { retryLimit: 0 })) as string;
+		const dead = await settled("probe.flaky", id, "dead");
+		expect(dead).toMatchObject({ attempts: 1, maxAttempts: 1 });
+		expect(await outcomes(id)).toEqual([["jobs.JobDead", 1]]);
+	});
+
 	it("refuses an invalid payload or an unknown job, naming the fields", async () => {
 		const bad = enqueue("probe.flaky", { marker: 7, failTimes: -1, extra: true });
 		await expect(bad).rejects.toMatchObject({ code: 422, type: "VALIDATION_FAILED" });
