@@ -108,7 +108,6 @@ export class PlatformContainer {
 					}),
 			).singleton(),
 			accessTokens: asFunction((c: CoreCradle) => new AccessTokens(loadSigningKey(c.config.auth, c.logger), c.config.auth)).singleton(),
-			rateLimits: asFunction((c: CoreCradle) => new RateLimits(c.config.rateLimits, c.sharedRedis, c.config.redis.keyPrefix)).singleton(),
 			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg)).singleton(),
 			jobMetrics: asFunction((c: CoreCradle) => createJobMetrics(c.metrics.registry, () => c.jobQueue.depths())).singleton(),
 		});
@@ -121,6 +120,11 @@ export class PlatformContainer {
 			"pg",
 			(c: CoreCradle) => createPgPool(c.config, c.logger, c.config.profile === "embedded" ? c.embeddedPostgres : undefined),
 			(pool) => pool.end(),
+		);
+		this.registerSingleton(
+			"rateLimits",
+			(c: CoreCradle) => new RateLimits(c.config.rateLimits, c.sharedRedis, c.config.redis.keyPrefix),
+			(limits) => limits.close(),
 		);
 		this.registerSingleton(
 			"roleView",

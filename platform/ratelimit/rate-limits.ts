@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Config } from "../config/index.ts";
+import { BatchedWindows } from "./batched-windows.ts";
 import { RedisWindows, type WindowCount } from "./redis-windows.ts";
 
 /** `points` calls per window of `durationSeconds`. */
@@ -24,19 +25,20 @@ type Window = { scope: string; limit: Limit; id: string };
 /**
  * Counts gateway calls per user and per IP in Redis, so every node sees the same counts:
  * each call against the default windows and, when its action has limits of its own, against
- * those too, all of them in one round trip. Without Redis (the embedded profile) the counts
- * live in the process. When Redis fails mid-request, each node goes on counting in memory
- * (rate-limiter-flexible's memory limiter) rather than refuse every call or let every call through.
+ * those too, all of them in one round trip, or none while the call is far below every limit
+ * (see BatchedWindows). Without Redis (the embedded profile) the counts live in the process.
+ * When Redis fails mid-request, each node goes on counting in memory (rate-limiter-flexible's
+ * memory limiter) rather than refuse every call or let every call through.
  */
 export class RateLimits {
 	readonly #config: Config["rateLimits"];
-	readonly #redis: RedisWindows | undefined;
+	readonly #redis: BatchedWindows | undefined;
 	readonly #keyPrefix: string;
 	readonly #inMemory = new Map<string, RateLimiterMemory>();
 
 	constructor(config: Config["rateLimits"], redis: Redis | undefined, keyPrefix: string) {
 		this.#config = config;
-		this.#redis = redis ? new RedisWindows(redis) : undefined;
+		this.#redis = redis ? new BatchedWindows(new RedisWindows(redis)) : undefined;
 		this.#keyPrefix = `${keyPrefix}rate:`;
 	}
 
@@ -57,7 +59,11 @@ export class RateLimits {
 
 	async #count(windows: readonly Window[]): Promise<WindowCount[]> {
 		if (this.#redis) {
-			const keyed = windows.map((w) => ({ key: `${this.#keyPrefix}${w.scope}:${w.id}`, durationMs: w.limit.durationSeconds * 1000 }));
+			const keyed = windows.map((w) => ({
+				key: `${this.#keyPrefix}${w.scope}:${w.id}`,
+				durationMs: w.limit.durationSeconds * 1000,
+				points: w.limit.points,
+			}));
 			try {
 				return await this.#redis.count(keyed);
 			} catch {
@@ -65,6 +71,11 @@ export class RateLimits {
 			}
 		}
 		return Promise.all(windows.map((w) => this.#countInMemory(w)));
+	}
+
+	/** Sends the calls counted locally to Redis; the node is stopping. */
+	async close(): Promise<void> {
+		await this.#redis?.close();
 	}
 
 	async #countInMemory(window: Window): Promise<WindowCount> {

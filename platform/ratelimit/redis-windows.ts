@@ -1,21 +1,27 @@
 import type { Redis } from "ioredis";
 
-/** One fixed window to count a call in: its Redis key, and its length. */
+/** One fixed window to count calls in: its Redis key, and its length. */
 export type WindowKey = { key: string; durationMs: number };
+
+/** Calls to add to a window: one, or those a node counted on its own since it last told Redis. */
+export type WindowAdd = WindowKey & { calls: number };
 
 /** The count of a window after the call, and the milliseconds until it resets. */
 export type WindowCount = { count: number; msLeft: number };
 
 /**
- * Every window of a call counted in one round trip, atomically: INCR each key, give a new key
- * its expiry, read what is left of it. Fixed windows, as rate-limiter-flexible's Redis limiter
- * counts them, in one script for all of a call's windows instead of one command each.
+ * Windows counted in one round trip, atomically: INCRBY each key, give a new key its expiry,
+ * read what is left of it. Fixed windows, as rate-limiter-flexible's Redis limiter counts
+ * them, in one script for all the windows instead of one command each. ARGV holds the
+ * windows' lengths, then the calls to add to each.
  */
 const SCRIPT = `
 local out = {}
+local n = #KEYS
 for i, key in ipairs(KEYS) do
-  local count = redis.call('INCR', key)
-  if count == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  local calls = tonumber(ARGV[n + i])
+  local count = redis.call('INCRBY', key, calls)
+  if count == calls then redis.call('PEXPIRE', key, ARGV[i]) end
   out[i] = { count, redis.call('PTTL', key) }
 end
 return out`;
@@ -31,10 +37,12 @@ export class RedisWindows {
 		this.#redis = redis as WithWindows;
 	}
 
-	async count(windows: readonly WindowKey[]): Promise<WindowCount[]> {
+	/** Adds each window's calls; the windows' counts after them. */
+	async add(windows: readonly WindowAdd[]): Promise<WindowCount[]> {
 		const keys = windows.map((w) => w.key);
 		const durations = windows.map((w) => w.durationMs);
-		const counted = await this.#redis.platformCountWindows(windows.length, ...keys, ...durations);
+		const calls = windows.map((w) => w.calls);
+		const counted = await this.#redis.platformCountWindows(windows.length, ...keys, ...durations, ...calls);
 		return counted.map(([count, msLeft]) => ({ count, msLeft: Math.max(msLeft, 0) }));
 	}
 }
