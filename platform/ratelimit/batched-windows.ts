@@ -7,9 +7,10 @@ export type LimitedWindow = WindowKey & { points: number };
 export const FLUSH_MS = 100;
 
 /**
- * Of a window's points, how many calls one node may count on its own before it tells Redis.
- * This bounds what the other nodes cannot see: with n nodes a window admits at most
- * (n - 1) x this share beyond its limit. A limit under 20 calls gets no share: exact always.
+ * Of a window's points, how many calls one node may have counted on its own that Redis has
+ * not yet added (unsent or on their way). This bounds what the other nodes cannot see: with
+ * n nodes a window admits at most (n - 1) x this share beyond its limit. A limit under 20
+ * calls gets no share: exact always.
  */
 const LOCAL_SHARE = 0.05;
 
@@ -156,7 +157,7 @@ function take(k: Known): number {
 function countsHere(k: Known, window: LimitedWindow, now: number): boolean {
 	return (
 		now < k.endsAt - END_MARGIN_MS &&
-		k.pending + 1 <= Math.floor(window.points * LOCAL_SHARE) &&
+		k.pending + k.sending + 1 <= Math.floor(window.points * LOCAL_SHARE) &&
 		k.counted + k.sending + k.pending + 1 <= window.points * LOCAL_CEILING
 	);
 }
