@@ -57,6 +57,11 @@ export const JOB_DEFAULTS = {
 	timeoutSeconds: 60,
 } as const;
 
+/** The attempts a job's definition allows in all, its default included. */
+export function maxAttemptsOf(job: Pick<JobDefinition, "maxAttempts">): number {
+	return job.maxAttempts ?? JOB_DEFAULTS.maxAttempts;
+}
+
 /** Declares a job; the identity function, there for the inferred payload type. */
 export function defineJob<P extends z.ZodType>(job: JobDefinition<P>): JobDefinition<P> {
 	return job;

@@ -2,7 +2,7 @@ import type pg from "pg";
 import { type Job, type JobWithMetadata, PgBoss, type SendOptions } from "pg-boss";
 import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
-import { JOB_DEFAULTS, type JobDefinition } from "./job-definition.ts";
+import { JOB_DEFAULTS, type JobDefinition, maxAttemptsOf } from "./job-definition.ts";
 import type { QueueDepth } from "./job-metrics.ts";
 import { nameBasedId } from "./name-based-id.ts";
 
@@ -98,7 +98,7 @@ export class JobQueue {
 		await this.start();
 		const backoff = job.backoff ?? JOB_DEFAULTS.backoff;
 		const settings = {
-			retryLimit: (job.maxAttempts ?? JOB_DEFAULTS.maxAttempts) - 1,
+			retryLimit: maxAttemptsOf(job) - 1,
 			retryDelay: backoff.delaySeconds,
 			retryBackoff: true,
 			retryDelayMax: backoff.maxDelaySeconds,

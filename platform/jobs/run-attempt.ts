@@ -1,7 +1,7 @@
 import type { Job } from "pg-boss";
 import type { Logger } from "pino";
 import { describeIssues, fieldIssues } from "../errors/index.ts";
-import { JOB_DEFAULTS, type JobContext, type JobDefinition } from "./job-definition.ts";
+import { type JobContext, type JobDefinition, maxAttemptsOf } from "./job-definition.ts";
 import type { JobMetrics } from "./job-metrics.ts";
 import type { JobOutcomes } from "./job-outcomes.ts";
 
@@ -25,7 +25,7 @@ export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: 
 		job: job.name,
 		jobId: taken.id,
 		attempt: taken.retryCount + 1,
-		maxAttempts: job.maxAttempts ?? JOB_DEFAULTS.maxAttempts,
+		maxAttempts: maxAttemptsOf(job),
 		durationMs: 0,
 	};
 	// Made on first use: a pino child (with its redaction) costs a few percent of a no-op job's run.

@@ -32,13 +32,14 @@ type Window = { scope: string; limit: Limit; id: string };
  */
 export class RateLimits {
 	readonly #config: Config["rateLimits"];
-	readonly #redis: BatchedWindows | undefined;
+	/** The windows every node counts in (Redis); none on the embedded profile. */
+	readonly #shared: BatchedWindows | undefined;
 	readonly #keyPrefix: string;
 	readonly #inMemory = new Map<string, RateLimiterMemory>();
 
 	constructor(config: Config["rateLimits"], redis: Redis | undefined, keyPrefix: string) {
 		this.#config = config;
-		this.#redis = redis ? new BatchedWindows(new RedisWindows(redis)) : undefined;
+		this.#shared = redis ? new BatchedWindows(new RedisWindows(redis)) : undefined;
 		this.#keyPrefix = `${keyPrefix}rate:`;
 	}
 
@@ -58,14 +59,14 @@ export class RateLimits {
 	}
 
 	async #count(windows: readonly Window[]): Promise<WindowCount[]> {
-		if (this.#redis) {
+		if (this.#shared) {
 			const keyed = windows.map((w) => ({
 				key: `${this.#keyPrefix}${w.scope}:${w.id}`,
 				durationMs: w.limit.durationSeconds * 1000,
 				points: w.limit.points,
 			}));
 			try {
-				return await this.#redis.count(keyed);
+				return await this.#shared.count(keyed);
 			} catch {
 				// Redis is away: this node counts alone until it is back.
 			}
@@ -75,7 +76,7 @@ export class RateLimits {
 
 	/** Sends the calls counted locally to Redis; the node is stopping. */
 	async close(): Promise<void> {
-		await this.#redis?.close();
+		await this.#shared?.close();
 	}
 
 	async #countInMemory(window: Window): Promise<WindowCount> {
