@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { eventually } from "../../support/eventually.ts";
 import { grpcClient } from "../../support/grpc-client.ts";
 import { type NodeProcess, PROJECT_ROOT, startNode } from "../../support/node-process.ts";
 import { requireServers } from "../../support/servers.ts";
@@ -41,7 +42,10 @@ describe("the gRPC gateway when actions fail, time out, or the node stops", () =
 		expect(boom.details).not.toMatch(/db-internal|admin|5432/);
 		const traceId = boom.trailers["trace-id"];
 		expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-		expect(node.output()).toMatch(new RegExp(`"traceId":"${traceId}"[^\n]*"requestId":"trace-boom"[^\n]*request failed`));
+		// The node's log line comes through its stdout pipe, which may deliver it after the answer.
+		const logged = new RegExp(`"traceId":"${traceId}"[^\n]*"requestId":"trace-boom"[^\n]*request failed`);
+		await eventually("the failure's log line", async () => (logged.test(node.output()) ? true : undefined), 5_000).catch(() => undefined);
+		expect(node.output()).toMatch(logged);
 		expect(await grpc.call(FAULTY, "Echo", { text: "still here" })).toMatchObject({ code: status.OK, value: { text: "still here" } });
 	});
 
