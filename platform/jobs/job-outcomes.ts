@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { JobDead, JobFailed, JobSucceeded } from "../../events/jobs/index.ts";
+import { GroupCommit } from "../concurrency/group-commit.ts";
 import { DuplicateEventError, type EventStore, type NewEvent } from "../eventstore/index.ts";
-import { GroupCommit } from "./group-commit.ts";
 import { nameBasedId } from "./name-based-id.ts";
 
 export type AttemptOutcome = {
@@ -26,7 +26,10 @@ export class JobOutcomes {
 	readonly #store: EventStore;
 	readonly #pg: pg.Pool;
 	/** Outcomes of concurrent attempts share one append (each still waits for its own). */
-	readonly #appends = new GroupCommit<StreamEvent>((entries) => this.#appendAll(entries));
+	readonly #appends = new GroupCommit<StreamEvent>(async (entries) => {
+		await this.#appendAll(entries);
+		return [];
+	});
 
 	constructor(store: EventStore, pool: pg.Pool) {
 		this.#store = store;

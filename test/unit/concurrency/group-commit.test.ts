@@ -1,4 +1,4 @@
-import { GroupCommit } from "../../../platform/jobs/group-commit.ts";
+import { GroupCommit } from "../../../platform/concurrency/group-commit.ts";
 
 describe("group commit", () => {
 	it("writes items added while a write is in flight together in the next write", async () => {
@@ -7,6 +7,7 @@ describe("group commit", () => {
 		const commit = new GroupCommit<number>(async (items) => {
 			writes.push(items);
 			if (writes.length === 1) await new Promise<void>((r) => (release = r));
+			return [];
 		});
 		const first = commit.add(1);
 		await Promise.resolve();
@@ -21,10 +22,16 @@ describe("group commit", () => {
 		const commit = new GroupCommit<string>(async () => {
 			calls++;
 			if (calls === 1) throw new Error("disk full");
+			return [];
 		});
 		const failed = [commit.add("a"), commit.add("b")];
 		await expect(failed[0]).rejects.toThrow("disk full");
 		await expect(failed[1]).rejects.toThrow("disk full");
 		await expect(commit.add("c")).resolves.toBeUndefined();
+	});
+
+	it("hands each caller the result at its item's index", async () => {
+		const commit = new GroupCommit<number, string>(async (items) => items.map((n) => `#${n}`));
+		await expect(Promise.all([commit.add(1), commit.add(2), commit.add(3)])).resolves.toEqual(["#1", "#2", "#3"]);
 	});
 });
