@@ -82,6 +82,50 @@ describe("EventStore.append", () => {
 	});
 });
 
+describe("EventStore.append, concurrent one-event appends", () => {
+	let es: EventStoreDb;
+	beforeAll(async () => {
+		await requireServers("postgres");
+		es = await createEventStoreDb();
+	});
+	afterAll(() => es?.close());
+
+	it("share transactions, each told where its own event landed", async () => {
+		const streams = Array.from({ length: 30 }, (_, i) => `g-${i}`);
+		const results = await Promise.all(streams.map((s, i) => es.store.append(s, [event(i)], "no-stream")));
+		const stored = await Promise.all(streams.map(async (s) => (await es.store.readStream(s))[0]));
+		results.forEach((result, i) => {
+			expect(result).toMatchObject({
+				streamId: streams[i],
+				version: 1,
+				position: stored[i]?.position,
+				transactionId: stored[i]?.transactionId,
+			});
+			expect(stored[i]?.data).toEqual({ n: i });
+		});
+		expect(new Set(results.map((r) => r.transactionId)).size).toBeLessThan(streams.length);
+	});
+
+	it("give each append of a group its own outcome: written, stale, or a stored id", async () => {
+		await es.store.append("g-stale", [event(1)], "no-stream");
+		await es.store.append("g-stale", [event(2)], 1);
+		const storedId = randomUUID();
+		await es.store.append("g-id", [event(1, storedId)]);
+		const [fresh, stale, duplicate, next] = await Promise.allSettled([
+			es.store.append("g-fresh", [event(1)], "no-stream"),
+			es.store.append("g-stale", [event(3)], 1),
+			es.store.append("g-other", [event(1, storedId)]),
+			es.store.append("g-stale", [event(3)], 2),
+		]);
+		expect(fresh).toMatchObject({ status: "fulfilled", value: { streamId: "g-fresh", version: 1 } });
+		expect(stale).toMatchObject({ status: "rejected", reason: { type: "WRONG_EXPECTED_VERSION", data: { expected: 1, actual: 3 } } });
+		expect((duplicate as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateEventError);
+		expect(next).toMatchObject({ status: "fulfilled", value: { streamId: "g-stale", version: 3 } });
+		expect(await es.store.readStream("g-other")).toEqual([]);
+		expect((await es.store.readStream("g-stale")).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+	});
+});
+
 describe("EventStore.appendToStreams", () => {
 	let es: EventStoreDb;
 	beforeAll(async () => {
