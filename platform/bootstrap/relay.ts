@@ -14,7 +14,9 @@ export function startRelay(platform: Platform): Relay {
 		topics: publishedTopics(platform.modules),
 		registry: platform.metrics.registry,
 		logger: platform.logger.child({ mod: "relay" }),
+		onAppended: (listener) => container.resolve("appendListeners").add(listener),
 	});
+	container.resolve("appendNotifier")?.servesLocalRelay(() => relay.active);
 	relay.start();
 	return relay;
 }

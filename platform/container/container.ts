@@ -33,6 +33,7 @@ export type CoreCradle = {
 	eventStore: EventStore;
 	/** Appends made in this process, for the embedded profile's event bus. */
 	appendListeners: AppendListeners;
+	appendNotifier: AppendNotifier | undefined;
 	commandRunner: CommandRunner;
 	/** Sends consumers' dead letters; connected by the first consumer that starts. */
 	deadLetterProducer: Producer;
@@ -86,18 +87,19 @@ export class PlatformContainer {
 			eventCatalog: asValue(new EventCatalog(contracts)),
 			appendListeners: asValue(new AppendListeners()),
 			sharedRedis: asFunction((c: CoreCradle) => (c.config.profile === "servers" ? c.redis : undefined)).singleton(),
-			eventStore: asFunction((c: CoreCradle) => {
-				// The relay of the servers profile, in any process, hears of appends by NOTIFY.
-				const notifier = c.config.profile === "servers" ? new AppendNotifier(c.pg) : undefined;
-				return new EventStore(
-					c.pg,
-					(event) => c.eventCatalog.validate(event.type, event.schemaVersion, event.data),
-					() => {
-						notifier?.poke();
-						c.appendListeners.notify();
-					},
-				);
-			}).singleton(),
+			// The relay of the servers profile, in another process, hears of appends by NOTIFY.
+			appendNotifier: asFunction((c: CoreCradle) => (c.config.profile === "servers" ? new AppendNotifier(c.pg) : undefined)).singleton(),
+			eventStore: asFunction(
+				(c: CoreCradle) =>
+					new EventStore(
+						c.pg,
+						(event) => c.eventCatalog.validate(event.type, event.schemaVersion, event.data),
+						() => {
+							c.appendNotifier?.poke();
+							c.appendListeners.notify();
+						},
+					),
+			).singleton(),
 			commandRunner: asFunction(
 				(c: CoreCradle) =>
 					new CommandRunner({

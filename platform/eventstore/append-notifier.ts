@@ -30,13 +30,24 @@ export class AppendNotifier {
 	#busy = false;
 	#due = false;
 	#lastSentAt = -Infinity;
+	#localRelayLeads: () => boolean = () => false;
 
 	constructor(pool: pg.Pool) {
 		this.#pool = pool;
 	}
 
+	/**
+	 * This process's relay hears of its appends in-process; while it is the active relay, a
+	 * NOTIFY would only wake it a second time, at the cost of a transaction on the server per
+	 * wake-up. Relays of other processes stand by and read from the checkpoint when they take over.
+	 */
+	servesLocalRelay(leads: () => boolean): void {
+		this.#localRelayLeads = leads;
+	}
+
 	/** Called after each successful append. */
 	poke(): void {
+		if (this.#localRelayLeads()) return;
 		if (this.#busy) {
 			this.#due = true;
 			return;

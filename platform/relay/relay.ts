@@ -40,13 +40,16 @@ export type RelayOptions = {
 	topics: readonly string[];
 	registry: Registry;
 	logger: Logger;
+	/** Hears of this process's own appends (the store's in-process listeners); returns the unsubscribe. */
+	onAppended?: (listener: () => void) => () => void;
 };
 
 /**
  * The outbox publisher: one per node, one active per database (the holder of an advisory
  * lock), the others standing by. The active relay reads committed events in commit order from
  * its checkpoint, produces them to their module topics, and moves the checkpoint only once
- * Kafka has acknowledged the batch. It wakes on NOTIFY and polls as a fallback.
+ * Kafka has acknowledged the batch. It wakes on its own process's appends, on NOTIFY from
+ * other processes', and polls as a fallback.
  */
 export class Relay {
 	readonly #options: RelayOptions;
@@ -119,6 +122,7 @@ export class Relay {
 		this.#log.info("this node is the active relay");
 		this.#metrics.active.set(1);
 		client.on("notification", onNotify);
+		const stopHearing = this.#options.onAppended?.(onNotify);
 		try {
 			await client.query(`LISTEN ${EVENTS_CHANNEL}`);
 			this.#checkpoint = await readCheckpoint(client);
@@ -128,6 +132,7 @@ export class Relay {
 			await this.#settleSaving();
 			this.#metrics.active.set(0);
 			client.off("notification", onNotify);
+			stopHearing?.();
 			await publisher.close().catch((err: unknown) => this.#log.warn({ err }, "relay producer did not disconnect cleanly"));
 		}
 	}
