@@ -1,12 +1,20 @@
 import type pg from "pg";
 import type { ProjectedEvent, Projection, ProjectionBatchHandler, ProjectionDb, ProjectionHandler } from "./projection.ts";
+import { applyLockCondition, applyLockParam } from "./rebuild-lock.ts";
 
-/** Where a projection writes: its live tables and inbox, or a rebuild's fresh copies. */
-export type ApplyTarget = { projection: Projection; inboxName: string; tableNames: Record<string, string> };
+/**
+ * Where a projection writes: its live tables and inbox, or a rebuild's fresh copies. Live
+ * applies hold the projection's apply lock (see rebuild-lock.ts), taken with the inbox rows.
+ */
+export type ApplyTarget = { projection: Projection; inboxName: string; tableNames: Record<string, string>; live?: boolean };
 
 export function liveTarget(projection: Projection): ApplyTarget {
-	return { projection, inboxName: projection.name, tableNames: projection.tables };
+	return { projection, inboxName: projection.name, tableNames: projection.tables, live: true };
 }
+
+const INBOX_LOCK = "SELECT stream_id, version FROM projection_inbox WHERE projection = $1 AND stream_id = ANY($2)";
+const LOCK_INBOX = { name: "projections.inbox.lock", text: `${INBOX_LOCK} FOR UPDATE` };
+const LOCK_LIVE_INBOX = { name: "projections.inbox.lock-live", text: `${INBOX_LOCK} AND ${applyLockCondition("$3")} FOR UPDATE` };
 
 function quoteIdent(name: string): string {
 	return `"${name.replaceAll('"', '""')}"`;
@@ -34,6 +42,9 @@ export function handledBy(projection: Projection, events: readonly ProjectedEven
 	return events.filter((event) => projection.handlers[event.type] !== undefined);
 }
 
+/** Hears which events a batch is about to apply, before its handlers run (see applyInvalidating). */
+export type OnFresh = (fresh: readonly ProjectedEvent[]) => void;
+
 /** Like applyNew, returning only how many events were applied. */
 export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, events: readonly ProjectedEvent[]): Promise<number> {
 	return (await applyNew(client, target, events)).length;
@@ -45,15 +56,20 @@ export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, ev
  * same transaction (one statement). Returns the events applied (the rest were already in,
  * or are of types the projection does not handle): only those changed anything cached.
  */
-export async function applyNew(client: pg.PoolClient, target: ApplyTarget, events: readonly ProjectedEvent[]): Promise<ProjectedEvent[]> {
+export async function applyNew(
+	client: pg.PoolClient,
+	target: ApplyTarget,
+	events: readonly ProjectedEvent[],
+	onFresh?: OnFresh,
+): Promise<ProjectedEvent[]> {
 	const handled = handledBy(target.projection, events);
 	if (handled.length === 0) return [];
 	const streams = [...new Set(handled.map((e) => e.streamId))];
-	const { rows } = await client.query<{ stream_id: string; version: number }>({
-		name: "projections.inbox.lock",
-		text: "SELECT stream_id, version FROM projection_inbox WHERE projection = $1 AND stream_id = ANY($2) FOR UPDATE",
-		values: [target.inboxName, streams],
-	});
+	const { rows } = await client.query<{ stream_id: string; version: number }>(
+		target.live
+			? { ...LOCK_LIVE_INBOX, values: [target.inboxName, streams, applyLockParam(target.projection.name)] }
+			: { ...LOCK_INBOX, values: [target.inboxName, streams] },
+	);
 	const seen = new Map(rows.map((r) => [r.stream_id, r.version]));
 	const newest = new Map<string, ProjectedEvent>();
 	const fresh: ProjectedEvent[] = [];
@@ -66,6 +82,7 @@ export async function applyNew(client: pg.PoolClient, target: ApplyTarget, event
 		lastPosition = Math.max(lastPosition, event.position);
 	}
 	if (fresh.length === 0) return [];
+	onFresh?.(fresh);
 	const db = projectionDb(client, target);
 	for (const run of runsOf(target.projection, fresh)) await handle(run.handler, run.events, db);
 	const inbox = [...newest.values()];

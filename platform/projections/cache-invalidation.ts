@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { QueryCache } from "../cache/index.ts";
 import { inTransaction } from "../postgres/index.ts";
+import type { OnFresh } from "./apply.ts";
 import type { ProjectedEvent, Projection } from "./projection.ts";
 
 /** The cached entities `events` changed, each with the position of the last event that changed it. */
@@ -18,17 +19,22 @@ export function changedEntities(projection: Projection, events: readonly Project
  * cache true to it: the entities it changes are marked changing before the commit, so no
  * answer read around the commit is stored, and get new generations after it, so no answer
  * stored before is served again. A read that follows the projection catching up is never
- * answered from before the change.
+ * answered from before the change. An `apply` that says early which events it will apply
+ * (`onFresh`) has them marked while its handlers run instead of after.
  */
 export async function applyInvalidating(
 	pool: pg.Pool,
 	cache: QueryCache,
 	projection: Projection,
-	apply: (client: pg.PoolClient) => Promise<readonly ProjectedEvent[]>,
+	apply: (client: pg.PoolClient, onFresh: OnFresh) => Promise<readonly ProjectedEvent[]>,
 ): Promise<void> {
 	const changes = await inTransaction(pool, async (client) => {
-		const changes = changedEntities(projection, await apply(client));
-		await cache.markChanging(projection.name, changes.keys());
+		let marking: Promise<void> | undefined;
+		const applied = await apply(client, (fresh) => {
+			marking = cache.markChanging(projection.name, changedEntities(projection, fresh).keys());
+		});
+		const changes = changedEntities(projection, applied);
+		await (marking ?? cache.markChanging(projection.name, changes.keys()));
 		return changes;
 	});
 	await cache.markChanged(projection.name, changes);

@@ -5,7 +5,6 @@ import { inTransaction } from "../postgres/index.ts";
 import { applyNew, handlesAny, liveTarget } from "./apply.ts";
 import { applyInvalidating } from "./cache-invalidation.ts";
 import type { Projection } from "./projection.ts";
-import { lockForApply } from "./rebuild-lock.ts";
 
 /**
  * A projection as the destination of its consumer group: each batch in one transaction with
@@ -16,10 +15,8 @@ export function projectionSink(projection: Projection, pool: pg.Pool, cache: Que
 	const apply = async (events: Parameters<EventSink["applyBatch"]>[0]) => {
 		// A batch with nothing for this projection costs no transaction.
 		if (!handlesAny(projection, events)) return;
-		await applyInvalidating(pool, cache, projection, async (client) => {
-			await lockForApply(client, projection.name);
-			return applyNew(client, target, events);
-		});
+		// The projection's apply lock comes with its inbox rows (see rebuild-lock.ts).
+		await applyInvalidating(pool, cache, projection, (client, onFresh) => applyNew(client, target, events, onFresh));
 	};
 	return {
 		applyBatch: apply,

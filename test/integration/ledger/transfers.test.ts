@@ -154,6 +154,11 @@ describe("ledger through Kafka: relay, projections and the transfer process", ()
 				type: "READ_MODEL_BEHIND",
 				message: expect.stringContaining(`has not reached position ${reply.position}`),
 			});
+			// A new stream has no inbox row to lock yet: the apply still waits for the projection's lock.
+			const opened = await call<Reply>("ledger.openAccount", { accountId: "newcomer", owner: "Nia", currency: "EUR" });
+			await expect(call("ledger.getAccount", { accountId: "newcomer", position: opened.position })).rejects.toMatchObject({
+				code: 503,
+			});
 		} finally {
 			await blocker.query("ROLLBACK");
 			await blocker.end();
