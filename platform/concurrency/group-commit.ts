@@ -10,19 +10,25 @@ export class GroupCommit<T, R = void> {
 	readonly #write: (items: T[]) => Promise<readonly R[]>;
 	#waiting: Waiting<T, R>[] = [];
 	#writing = false;
+	readonly #gather: (start: () => void) => void;
 
-	/** `write` returns one result per item, in the items' order. */
-	constructor(write: (items: T[]) => Promise<readonly R[]>) {
+	/**
+	 * `write` returns one result per item, in the items' order. `gather` schedules the first
+	 * write after an idle spell: a microtask (callers of the same synchronous run share it), or
+	 * setImmediate for callers that arrive a few awaits apart within one task.
+	 */
+	constructor(write: (items: T[]) => Promise<readonly R[]>, gather: (start: () => void) => void = queueMicrotask) {
 		this.#write = write;
+		this.#gather = gather;
 	}
 
 	add(item: T): Promise<R> {
 		return new Promise<R>((resolve, reject) => {
 			this.#waiting.push({ item, resolve, reject });
-			// After the current task: callers adding in the same tick share the first write.
+			// After `gather`: callers adding meanwhile share the first write.
 			if (!this.#writing) {
 				this.#writing = true;
-				queueMicrotask(() => void this.#drain());
+				this.#gather(() => void this.#drain());
 			}
 		});
 	}

@@ -1,25 +1,36 @@
 import type pg from "pg";
 import type { QueryCache } from "../cache/index.ts";
+import { GroupCommit } from "../concurrency/group-commit.ts";
 import type { EventSink } from "../eventbus/consumer.ts";
 import { inTransaction } from "../postgres/index.ts";
 import { applyNew, handlesAny, liveTarget } from "./apply.ts";
 import { applyInvalidating } from "./cache-invalidation.ts";
 import type { Projection } from "./projection.ts";
 
+type Events = Parameters<EventSink["applyBatch"]>[0];
+
 /**
  * A projection as the destination of its consumer group: each batch in one transaction with
- * its inbox rows, invalidating the cached answers about what it changed.
+ * its inbox rows, invalidating the cached answers about what it changed. The group hands over
+ * the batches of several partitions at once; those that come while a transaction is on its
+ * way share the next one (their streams differ, so their order does not matter), which
+ * saves a transaction and its round trips per partition under load. If a shared one fails,
+ * each partition's events go again one by one (applyOne, alone).
  */
 export function projectionSink(projection: Projection, pool: pg.Pool, cache: QueryCache): EventSink {
 	const target = liveTarget(projection);
-	const apply = async (events: Parameters<EventSink["applyBatch"]>[0]) => {
+	const apply = async (events: Events) => {
 		// A batch with nothing for this projection costs no transaction.
 		if (!handlesAny(projection, events)) return;
 		// The projection's apply lock comes with its inbox rows (see rebuild-lock.ts).
 		await applyInvalidating(pool, cache, projection, (client, onFresh) => applyNew(client, target, events, onFresh));
 	};
+	const batches = new GroupCommit<Events>(async (groups) => {
+		await apply(groups.flat());
+		return [];
+	}, setImmediate);
 	return {
-		applyBatch: apply,
+		applyBatch: (events) => batches.add(events),
 		applyOne: (event) => apply([event]),
 		async parked(event, error, attempts) {
 			await inTransaction(pool, async (client) => {

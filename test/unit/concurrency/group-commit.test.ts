@@ -34,4 +34,19 @@ describe("group commit", () => {
 		const commit = new GroupCommit<number, string>(async (items) => items.map((n) => `#${n}`));
 		await expect(Promise.all([commit.add(1), commit.add(2), commit.add(3)])).resolves.toEqual(["#1", "#2", "#3"]);
 	});
+
+	it("gathers the items of a whole task into the first write when told to start on setImmediate", async () => {
+		const writes: number[][] = [];
+		const commit = new GroupCommit<number>(async (items) => {
+			writes.push(items);
+			return [];
+		}, setImmediate);
+		const later = async (n: number) => {
+			await Promise.resolve();
+			await Promise.resolve();
+			return commit.add(n);
+		};
+		await Promise.all([commit.add(1), later(2), later(3)]);
+		expect(writes).toEqual([[1, 2, 3]]);
+	});
 });

@@ -1,0 +1,86 @@
+import { randomUUID } from "node:crypto";
+import pino from "pino";
+import { Registry } from "prom-client";
+import { QueryCache } from "../../../platform/cache/index.ts";
+import { defineProjection, type ProjectedEvent } from "../../../platform/projections/index.ts";
+import { projectionSink } from "../../../platform/projections/projection-sink.ts";
+import { createEventStoreDb, type EventStoreDb } from "../../support/event-store-db.ts";
+import { requireServers } from "../../support/servers.ts";
+
+const lines = defineProjection({
+	name: "sink-probe",
+	topics: ["probe.events"],
+	tables: { lines: "sink_probe_lines" },
+	handlers: {
+		"probe.Noted": async (event, db) => {
+			const { n } = event.data as { n: number };
+			if (n < 0) throw new Error(`refused ${n}`);
+			await db.query(`INSERT INTO ${db.table("lines")} (stream_id, n) VALUES ($1, $2)`, [event.streamId, n]);
+		},
+	},
+});
+
+let position = 0;
+const noted = (streamId: string, version: number, n: number): ProjectedEvent => ({
+	position: ++position,
+	streamId,
+	version,
+	id: randomUUID(),
+	type: "probe.Noted",
+	schemaVersion: 1,
+	data: { n },
+	metadata: {},
+	recordedAt: new Date(),
+});
+
+/** The batches a consumer group hands over for several partitions at once share one transaction. */
+describe("a projection's sink", () => {
+	let es: EventStoreDb;
+	const sink = () =>
+		projectionSink(
+			lines,
+			es.pool,
+			new QueryCache({ cacher: undefined, ttlSeconds: 60, registry: new Registry(), logger: pino({ level: "silent" }) }),
+		);
+	const stored = async () =>
+		(
+			await es.pool.query<{ stream_id: string; n: number; tx: string }>(
+				"SELECT stream_id, n, xmin::text AS tx FROM sink_probe_lines ORDER BY n",
+			)
+		).rows;
+
+	beforeAll(async () => {
+		await requireServers("postgres");
+		es = await createEventStoreDb();
+		await es.pool.query("CREATE TABLE sink_probe_lines (stream_id text NOT NULL, n int NOT NULL)");
+	});
+	afterAll(() => es?.close());
+	beforeEach(() => es.pool.query("TRUNCATE sink_probe_lines, projection_inbox"));
+
+	it("applies the batches of partitions handed over together in one transaction", async () => {
+		const s = sink();
+		await Promise.all([
+			s.applyBatch([noted("a", 1, 1), noted("a", 2, 2)]),
+			s.applyBatch([noted("b", 1, 3)]),
+			s.applyBatch([noted("c", 1, 4)]),
+		]);
+		const rows = await stored();
+		expect(rows.map((r) => [r.stream_id, r.n])).toEqual([
+			["a", 1],
+			["a", 2],
+			["b", 3],
+			["c", 4],
+		]);
+		expect(new Set(rows.map((r) => r.tx)).size).toBe(1);
+	});
+
+	it("fails every batch of a shared transaction that one event broke, and applies the others' events alone afterwards", async () => {
+		const s = sink();
+		const good = noted("d", 1, 5);
+		const outcomes = await Promise.allSettled([s.applyBatch([good]), s.applyBatch([noted("e", 1, -1)])]);
+		expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+		expect(await stored()).toEqual([]);
+		await s.applyOne(good);
+		expect((await stored()).map((r) => r.n)).toEqual([5]);
+	});
+});
