@@ -100,8 +100,8 @@ export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchem
 		methods: {
 			/** Resolves once projection `name` has applied the event at `position`; 503 after the configured wait. */
 			waitForProjection(name: string, position: number): Promise<void> {
-				const { pg, eventStore, config } = platformOf(this.broker).container.awilix.cradle;
-				return waitForPosition(pg, eventStore, byName(name), position, config.events.projections.readYourWritesTimeoutMs);
+				const { pg, eventStore, appliedSignal, config } = platformOf(this.broker).container.awilix.cradle;
+				return waitForPosition(pg, eventStore, appliedSignal, byName(name), position, config.events.projections.readYourWritesTimeoutMs);
 			},
 			async readProjection<T>(name: string, query: ProjectionQuery, load: () => Promise<T>): Promise<T> {
 				const cache = platformOf(this.broker).container.resolve("queryCache");
@@ -116,10 +116,12 @@ export function ProjectionMixin(projections: Projection[]): Partial<ServiceSchem
 		},
 		started() {
 			const platform = platformOf(this.broker);
-			const { pg, queryCache } = platform.container.awilix.cradle;
+			const { pg, queryCache, appliedSignal } = platform.container.awilix.cradle;
 			const consumers = new ConsumerSet(platform.logger.child({ mod: "projections" }));
 			(this as WithConsumers)[CONSUMERS] = consumers;
-			consumers.start(projections.map((p) => createEventConsumer(platform, groupOf(p), p.topics, projectionSink(p, pg, queryCache))));
+			consumers.start(
+				projections.map((p) => createEventConsumer(platform, groupOf(p), p.topics, projectionSink(p, pg, queryCache, appliedSignal))),
+			);
 		},
 		async stopped() {
 			await (this as WithConsumers)[CONSUMERS]?.stop();

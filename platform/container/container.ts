@@ -13,6 +13,7 @@ import { EmbeddedPostgres } from "../embedded/index.ts";
 import { AppendListeners, AppendNotifier, EventStore } from "../eventstore/index.ts";
 import { createJobMetrics, type JobMetrics, JobOutcomes, JobQueue } from "../jobs/index.ts";
 import type { PlatformMetrics } from "../metrics/index.ts";
+import { AppliedSignal } from "../projections/applied-signal.ts";
 import { RateLimits } from "../ratelimit/index.ts";
 import { settledWithin } from "../retry/index.ts";
 import { type Clock, createKafka, createPgPool, createRedis, systemClock } from "./core-services.ts";
@@ -33,6 +34,7 @@ export type CoreCradle = {
 	eventStore: EventStore;
 	/** Appends made in this process, for the embedded profile's event bus. */
 	appendListeners: AppendListeners;
+	appliedSignal: AppliedSignal;
 	appendNotifier: AppendNotifier | undefined;
 	commandRunner: CommandRunner;
 	/** Sends consumers' dead letters; connected by the first consumer that starts. */
@@ -86,6 +88,7 @@ export class PlatformContainer {
 			clock: asValue(systemClock),
 			eventCatalog: asValue(new EventCatalog(contracts)),
 			appendListeners: asValue(new AppendListeners()),
+			appliedSignal: asValue(new AppliedSignal()),
 			sharedRedis: asFunction((c: CoreCradle) => (c.config.profile === "servers" ? c.redis : undefined)).singleton(),
 			// The relay of the servers profile, in another process, hears of appends by NOTIFY.
 			appendNotifier: asFunction((c: CoreCradle) => (c.config.profile === "servers" ? new AppendNotifier(c.pg) : undefined)).singleton(),

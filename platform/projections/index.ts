@@ -1,3 +1,4 @@
+export { AppliedSignal, type StreamVersion } from "./applied-signal.ts";
 export { applyEvents } from "./apply.ts";
 export { clusterProjectionStatuses } from "./cluster-status.ts";
 export { type DeadLetter, deadLettersOf } from "./dead-letters.ts";

@@ -3,9 +3,10 @@ import type { QueryCache } from "../cache/index.ts";
 import { GroupCommit } from "../concurrency/group-commit.ts";
 import type { EventSink } from "../eventbus/consumer.ts";
 import { inTransaction } from "../postgres/index.ts";
+import type { AppliedSignal } from "./applied-signal.ts";
 import { applyNew, handlesAny, liveTarget } from "./apply.ts";
 import { applyInvalidating } from "./cache-invalidation.ts";
-import type { Projection } from "./projection.ts";
+import type { ProjectedEvent, Projection } from "./projection.ts";
 
 type Events = Parameters<EventSink["applyBatch"]>[0];
 
@@ -17,13 +18,20 @@ type Events = Parameters<EventSink["applyBatch"]>[0];
  * saves a transaction and its round trips per partition under load. If a shared one fails,
  * each partition's events go again one by one (applyOne, alone).
  */
-export function projectionSink(projection: Projection, pool: pg.Pool, cache: QueryCache): EventSink {
+export function projectionSink(projection: Projection, pool: pg.Pool, cache: QueryCache, signal: AppliedSignal): EventSink {
 	const target = liveTarget(projection);
 	const apply = async (events: Events) => {
 		// A batch with nothing for this projection costs no transaction.
 		if (!handlesAny(projection, events)) return;
+		let fresh: readonly ProjectedEvent[] = [];
 		// The projection's apply lock comes with its inbox rows (see rebuild-lock.ts).
-		await applyInvalidating(pool, cache, projection, (client, onFresh) => applyNew(client, target, events, onFresh));
+		await applyInvalidating(pool, cache, projection, (client, onFresh) =>
+			applyNew(client, target, events, (applying) => {
+				fresh = applying;
+				onFresh(applying);
+			}),
+		);
+		signal.applied(projection.name, fresh);
 	};
 	const batches = new GroupCommit<Events>(async (groups) => {
 		await apply(groups.flat());

@@ -1,9 +1,10 @@
 import type pg from "pg";
 import { NotFoundError, UnavailableError } from "../errors/index.ts";
 import type { EventStore } from "../eventstore/index.ts";
-import { sleep } from "../retry/index.ts";
+import type { AppliedSignal } from "./applied-signal.ts";
 import type { Projection } from "./projection.ts";
 
+/** Between reads of the inbox, unless this process's consumer commits the stream sooner. */
 const POLL_MS = 10;
 
 /**
@@ -11,12 +12,13 @@ const POLL_MS = 10;
  * everything before it in that stream, so a query right after a command sees its effect.
  * The projection only records events it handles, so what it must reach is the stream's
  * latest version up to that event of a type it handles (none: nothing to wait for). Then its
- * inbox for the stream is polled until it gets there or `timeoutMs` passes (503, the read
- * model is behind).
+ * inbox for the stream is read until it gets there or `timeoutMs` passes (503, the read
+ * model is behind): again when this process's consumer commits the stream, else every POLL_MS.
  */
 export async function waitForPosition(
 	pool: pg.Pool,
 	store: EventStore,
+	signal: AppliedSignal,
 	projection: Projection,
 	position: number,
 	timeoutMs: number,
@@ -46,6 +48,6 @@ export async function waitForPosition(
 				},
 			);
 		}
-		await sleep(POLL_MS);
+		await signal.wait(projection.name, event.streamId, version, Math.min(POLL_MS, deadline - performance.now()));
 	}
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { QueryCache } from "../../../platform/cache/index.ts";
-import { defineProjection, type ProjectedEvent } from "../../../platform/projections/index.ts";
+import { AppliedSignal, defineProjection, type ProjectedEvent, type StreamVersion } from "../../../platform/projections/index.ts";
 import { projectionSink } from "../../../platform/projections/projection-sink.ts";
 import { createEventStoreDb, type EventStoreDb } from "../../support/event-store-db.ts";
 import { requireServers } from "../../support/servers.ts";
@@ -36,11 +36,13 @@ const noted = (streamId: string, version: number, n: number): ProjectedEvent => 
 /** The batches a consumer group hands over for several partitions at once share one transaction. */
 describe("a projection's sink", () => {
 	let es: EventStoreDb;
+	const signal = new AppliedSignal();
 	const sink = () =>
 		projectionSink(
 			lines,
 			es.pool,
 			new QueryCache({ cacher: undefined, ttlSeconds: 60, registry: new Registry(), logger: pino({ level: "silent" }) }),
+			signal,
 		);
 	const stored = async () =>
 		(
@@ -72,6 +74,28 @@ describe("a projection's sink", () => {
 			["c", 4],
 		]);
 		expect(new Set(rows.map((r) => r.tx)).size).toBe(1);
+	});
+
+	it("signals what it committed, once committed, and nothing of a redelivery", async () => {
+		const heard: StreamVersion[][] = [];
+		const unsubscribe = signal.subscribe((projection, applied) => {
+			expect(projection).toBe("sink-probe");
+			heard.push(applied.map(({ streamId, version }) => ({ streamId, version })));
+		});
+		try {
+			const s = sink();
+			const batch = [noted("f", 1, 6), noted("f", 2, 7)];
+			await s.applyBatch(batch);
+			await s.applyBatch(batch);
+			expect(heard).toEqual([
+				[
+					{ streamId: "f", version: 1 },
+					{ streamId: "f", version: 2 },
+				],
+			]);
+		} finally {
+			unsubscribe();
+		}
 	});
 
 	it("fails every batch of a shared transaction that one event broke, and applies the others' events alone afterwards", async () => {
