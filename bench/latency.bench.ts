@@ -65,7 +65,7 @@ async function measure(ms: number, call: (i: number, intendedAt: number) => Prom
 	};
 }
 
-/** Command sent -> the accounts projection has applied its event (reply's stream and version, seen through the inbox). */
+/** Command sent -> the accounts projection has applied its event (reply's stream and version, heard from the node). */
 function commandToProjection(broker: ServiceBroker, tracker: AppliedTracker) {
 	return async (i: number, intendedAt: number) => {
 		const accountId = ACCOUNTS[i % ACCOUNTS.length] as string;
@@ -131,13 +131,13 @@ const row = (path: string, rounds: Round[]) => {
 
 /**
  * Command-to-projection latency at a steady RATE: from when a `ledger.deposit` was due to
- * the commit of the accounts projection's transaction that applied its event, beside a bare
+ * the node hearing that the accounts projection's transaction that applied its event committed, beside a bare
  * kafkajs produce -> consume round trip at the same rate; alternating rounds, medians of the
  * rounds' percentiles.
  */
 export async function latencyBench() {
 	const node = await startPlatformNode("latency", ["services/ledger/ledger.service.ts"]);
-	const tracker = await AppliedTracker.start(node.db.url, PROJECTION);
+	const tracker = new AppliedTracker(node.platform.container.resolve("appliedSignal"), PROJECTION);
 	const peer = await bareRoundTrip(node.prefix, node.platform.config.events.topicPartitions);
 	try {
 		await openAccounts(node.broker);
@@ -165,7 +165,7 @@ export async function latencyBench() {
 		};
 	} finally {
 		await peer.close();
-		await tracker.close();
+		tracker.close();
 		await node.stop();
 	}
 }
