@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { ProjectedEvent, Projection, ProjectionBatchHandler, ProjectionDb, ProjectionHandler } from "./projection.ts";
-import { applyLockCondition, applyLockParam } from "./rebuild-lock.ts";
+import { applyLockCondition, projectionLockKey } from "./rebuild-lock.ts";
 
 /**
  * Where a projection writes: its live tables and inbox, or a rebuild's fresh copies. Live
@@ -67,7 +67,7 @@ export async function applyNew(
 	const streams = [...new Set(handled.map((e) => e.streamId))];
 	const { rows } = await client.query<{ stream_id: string; version: number }>(
 		target.live
-			? { ...LOCK_LIVE_INBOX, values: [target.inboxName, streams, applyLockParam(target.projection.name)] }
+			? { ...LOCK_LIVE_INBOX, values: [target.inboxName, streams, projectionLockKey(target.projection.name)] }
 			: { ...LOCK_INBOX, values: [target.inboxName, streams] },
 	);
 	const seen = new Map(rows.map((r) => [r.stream_id, r.version]));

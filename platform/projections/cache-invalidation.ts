@@ -20,22 +20,22 @@ export function changedEntities(projection: Projection, events: readonly Project
  * answer read around the commit is stored, and get new generations after it, so no answer
  * stored before is served again. A read that follows the projection catching up is never
  * answered from before the change. An `apply` that says early which events it will apply
- * (`onFresh`) has them marked while its handlers run instead of after.
+ * (`onFresh`) has them marked while its handlers run instead of after. Returns the events applied.
  */
 export async function applyInvalidating(
 	pool: pg.Pool,
 	cache: QueryCache,
 	projection: Projection,
 	apply: (client: pg.PoolClient, onFresh: OnFresh) => Promise<readonly ProjectedEvent[]>,
-): Promise<void> {
-	const changes = await inTransaction(pool, async (client) => {
+): Promise<readonly ProjectedEvent[]> {
+	const applied = await inTransaction(pool, async (client) => {
 		let marking: Promise<void> | undefined;
 		const applied = await apply(client, (fresh) => {
 			marking = cache.markChanging(projection.name, changedEntities(projection, fresh).keys());
 		});
-		const changes = changedEntities(projection, applied);
-		await (marking ?? cache.markChanging(projection.name, changes.keys()));
-		return changes;
+		await (marking ?? cache.markChanging(projection.name, changedEntities(projection, applied).keys()));
+		return applied;
 	});
-	await cache.markChanged(projection.name, changes);
+	await cache.markChanged(projection.name, changedEntities(projection, applied));
+	return applied;
 }

@@ -6,7 +6,7 @@ import { inTransaction } from "../postgres/index.ts";
 import type { AppliedSignal } from "./applied-signal.ts";
 import { applyNew, handlesAny, liveTarget } from "./apply.ts";
 import { applyInvalidating } from "./cache-invalidation.ts";
-import type { ProjectedEvent, Projection } from "./projection.ts";
+import type { Projection } from "./projection.ts";
 
 type Events = Parameters<EventSink["applyBatch"]>[0];
 
@@ -23,15 +23,9 @@ export function projectionSink(projection: Projection, pool: pg.Pool, cache: Que
 	const apply = async (events: Events) => {
 		// A batch with nothing for this projection costs no transaction.
 		if (!handlesAny(projection, events)) return;
-		let fresh: readonly ProjectedEvent[] = [];
 		// The projection's apply lock comes with its inbox rows (see rebuild-lock.ts).
-		await applyInvalidating(pool, cache, projection, (client, onFresh) =>
-			applyNew(client, target, events, (applying) => {
-				fresh = applying;
-				onFresh(applying);
-			}),
-		);
-		signal.applied(projection.name, fresh);
+		const applied = await applyInvalidating(pool, cache, projection, (client, onFresh) => applyNew(client, target, events, onFresh));
+		signal.applied(projection.name, applied);
 	};
 	const batches = new GroupCommit<Events>(async (groups) => {
 		await apply(groups.flat());
