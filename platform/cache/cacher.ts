@@ -1,5 +1,8 @@
 import { Cachers } from "moleculer";
+import type { Logger } from "pino";
 import type { Config } from "../config/index.ts";
+import { InvalidationFeed } from "./invalidation-feed.ts";
+import { NearCache } from "./near-cache.ts";
 
 /** A cacher command slower than this fails over to the tables, which by then answer sooner. */
 const COMMAND_TIMEOUT_MS = 500;
@@ -16,7 +19,7 @@ export function createCacher(config: Config): NodeCacher | undefined {
 	if (!config.cache.enabled) return undefined;
 	if (config.profile === "embedded") return new Cachers.Memory({ ttl: config.cache.ttlSeconds, clone: true });
 	return new Cachers.Redis({
-		prefix: `${config.redis.keyPrefix}cache`,
+		prefix: cacherPrefix(config),
 		ttl: config.cache.ttlSeconds,
 		redis: {
 			...connectionOf(config.redis.url),
@@ -30,6 +33,20 @@ export function createCacher(config: Config): NodeCacher | undefined {
 			retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
 		},
 	});
+}
+
+/** The query cache's node-local level over Redis, and what keeps it exact; none where the cacher is not Redis. */
+export function createNearCache(config: Config, logger: Logger): { cache: NearCache; feed: InvalidationFeed } | undefined {
+	if (!config.cache.enabled || config.profile === "embedded") return undefined;
+	const cache = new NearCache();
+	// Moleculer puts "-" after a cacher's prefix.
+	const feed = new InvalidationFeed(config.redis.url, `${cacherPrefix(config)}-`, cache, logger);
+	feed.start();
+	return { cache, feed };
+}
+
+function cacherPrefix(config: Config): string {
+	return `${config.redis.keyPrefix}cache`;
 }
 
 /** ioredis options from a redis:// or rediss:// URL: Moleculer hands ioredis either a URL or options, not both. */

@@ -4,13 +4,22 @@ import { generationKey, namespacePattern } from "./cache-keys.ts";
 import { cacheMetricsOf } from "./cache-metrics.ts";
 import { cacherFailureLog } from "./failure-log.ts";
 import { CHANGING, committedGeneration } from "./generation.ts";
+import type { InvalidationFeed } from "./invalidation-feed.ts";
+import type { NearCache } from "./near-cache.ts";
 import { OwedCleans } from "./owed-cleans.ts";
-import { type CachedRead, type CacherApi, loadJson, readThrough } from "./read-through.ts";
+import { type CachedRead, type CacherApi, loadJson, type ReadThroughOptions, readThrough } from "./read-through.ts";
 
 /** A query's cached read: its name (the `cache` label of the metrics) and what it is about. */
 export type CachedQuery = CachedRead & { query: string };
 
-export type QueryCacheOptions<C> = { cacher: C | undefined; ttlSeconds: number; registry: Registry; logger: Logger };
+export type QueryCacheOptions<C> = {
+	cacher: C | undefined;
+	ttlSeconds: number;
+	registry: Registry;
+	logger: Logger;
+	/** The node's own level in front of a shared cacher, with the feed that keeps it exact. */
+	near?: { cache: NearCache; feed: InvalidationFeed };
+};
 
 /**
  * The node's query cache over Moleculer's cacher (Redis; Memory in a single process). Queries
@@ -23,23 +32,26 @@ export class QueryCache<C extends CacherApi = CacherApi> {
 	/** Moleculer's cacher, for the broker options; undefined when the cache is off. */
 	readonly cacher: C | undefined;
 	readonly #ttlSeconds: number;
+	readonly #readOptions: ReadThroughOptions | undefined;
+	readonly #near: QueryCacheOptions<C>["near"];
 	readonly #requests: ReturnType<typeof cacheMetricsOf>["requests"];
 	readonly #failed: (err: unknown) => void;
 	readonly #owed: OwedCleans;
 
-	constructor({ cacher, ttlSeconds, registry, logger }: QueryCacheOptions<C>) {
+	constructor({ cacher, ttlSeconds, registry, logger, near }: QueryCacheOptions<C>) {
 		this.cacher = cacher;
 		this.#ttlSeconds = ttlSeconds;
 		this.#requests = cacheMetricsOf(registry).requests;
 		this.#failed = cacherFailureLog(logger);
+		this.#near = near;
+		this.#readOptions = cacher && { cacher, ttlSeconds, onError: this.#failed, near: near?.cache };
 		this.#owed = new OwedCleans((namespace) => this.#clean(namespace), this.#failed);
 	}
 
 	/** The answer of `load`, from the cache while its entity has not changed since it was stored. */
 	async read<T>(query: CachedQuery, load: () => Promise<T>): Promise<T> {
-		if (!this.cacher) return this.uncached(load);
-		const options = { cacher: this.cacher, ttlSeconds: this.#ttlSeconds, onError: this.#failed };
-		const { json, outcome } = await readThrough(options, query, load);
+		if (!this.#readOptions) return this.uncached(load);
+		const { json, outcome } = await readThrough(this.#readOptions, query, load);
 		this.#requests.inc({ cache: query.query, outcome });
 		return JSON.parse(json) as T;
 	}
@@ -81,9 +93,10 @@ export class QueryCache<C extends CacherApi = CacherApi> {
 		await this.#clean(namespace).catch((err) => this.#owe(namespace, err));
 	}
 
-	/** Stops retrying owed cleans: the node is stopping. */
+	/** Stops retrying owed cleans and hearing invalidations: the node is stopping. */
 	stop(): void {
 		this.#owed.stop();
+		this.#near?.feed.close();
 	}
 
 	#clean(namespace: string): Promise<unknown> {

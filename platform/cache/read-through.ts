@@ -1,5 +1,6 @@
 import { answerKey, generationKey } from "./cache-keys.ts";
 import { claimedGeneration, type Generation, isSettled } from "./generation.ts";
+import type { Found, NearCache } from "./near-cache.ts";
 
 /** The part of Moleculer's cacher API the query cache uses, so any of its cachers (Redis, Memory) will do. */
 export type CacherApi = {
@@ -13,7 +14,7 @@ export type CachedRead = { namespace: string; entity: string; variant?: string }
 
 export type ReadOutcome = "hit" | "miss" | "error";
 
-export type ReadThroughOptions = { cacher: CacherApi; ttlSeconds: number; onError: (err: unknown) => void };
+export type ReadThroughOptions = { cacher: CacherApi; ttlSeconds: number; onError: (err: unknown) => void; near?: NearCache };
 
 /**
  * What is stored: the answer as JSON text with the generation it was read under. Text, so that
@@ -39,7 +40,8 @@ export async function loadJson(load: () => Promise<unknown>): Promise<string> {
  * generation, else from `load`, storing the answer under the generation taken *before*
  * loading: a projection that commits a change in between replaces that generation, so the
  * answer it made stale is never served. Nothing is stored while a change is being committed.
- * A failing cacher costs the cache, never the answer.
+ * A failing cacher costs the cache, never the answer. With a `near` cache, what the node
+ * already read is answered from its memory, and what it reads from Redis is kept there.
  */
 export async function readThrough(
 	options: ReadThroughOptions,
@@ -48,23 +50,37 @@ export async function readThrough(
 ): Promise<{ json: string; outcome: ReadOutcome }> {
 	const key = answerKey(read.namespace, read.entity, read.variant);
 	const genKey = generationKey(read.namespace, read.entity);
-	let found: [unknown, unknown];
+	const near = options.near;
+	const remembered = near?.serve(key, genKey);
+	if (remembered !== undefined) return { json: remembered, outcome: "hit" };
+	const watch = near?.watch(genKey);
+	// What this read may teach the near cache once it is over (see NearCache.settle).
+	let learned: Found | undefined;
 	try {
-		// Issued together, so Redis answers both in one round trip.
-		found = await Promise.all([options.cacher.get(key), options.cacher.get(genKey)]);
-	} catch (err) {
-		options.onError(err);
-		return { json: await loadJson(load), outcome: "error" };
+		let found: [unknown, unknown];
+		try {
+			// Issued together, so Redis answers both in one round trip.
+			found = await Promise.all([options.cacher.get(key), options.cacher.get(genKey)]);
+		} catch (err) {
+			options.onError(err);
+			return { json: await loadJson(load), outcome: "error" };
+		}
+		const [stored, gen] = found;
+		if (isSettled(gen) && isStored(stored) && stored.gen === gen) {
+			learned = { gen, key, json: stored.json };
+			return { json: stored.json, outcome: "hit" };
+		}
+		const under = gen == null ? await claim(options, genKey) : isSettled(gen) ? gen : undefined;
+		const json = await loadJson(load);
+		if (under !== undefined) {
+			const entry: Stored = { gen: under, json };
+			await options.cacher.set(key, entry, options.ttlSeconds).catch(options.onError);
+			learned = { gen: under, key, json };
+		}
+		return { json, outcome: "miss" };
+	} finally {
+		near?.settle(watch, learned);
 	}
-	const [stored, gen] = found;
-	if (isSettled(gen) && isStored(stored) && stored.gen === gen) return { json: stored.json, outcome: "hit" };
-	const under = gen == null ? await claim(options, genKey) : isSettled(gen) ? gen : undefined;
-	const json = await loadJson(load);
-	if (under !== undefined) {
-		const entry: Stored = { gen: under, json };
-		await options.cacher.set(key, entry, options.ttlSeconds).catch(options.onError);
-	}
-	return { json, outcome: "miss" };
 }
 
 /**

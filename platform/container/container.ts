@@ -6,7 +6,7 @@ import type pg from "pg";
 import type { Logger } from "pino";
 import { AggregateCache, CommandRunner } from "../aggregates/index.ts";
 import { AccessTokens, loadSigningKey, RoleView } from "../auth/index.ts";
-import { createCacher, type NodeCacher, QueryCache } from "../cache/index.ts";
+import { createCacher, createNearCache, type NodeCacher, QueryCache } from "../cache/index.ts";
 import type { Config } from "../config/index.ts";
 import { EventCatalog, type EventContract } from "../contracts/index.ts";
 import { EmbeddedPostgres } from "../embedded/index.ts";
@@ -159,6 +159,7 @@ export class PlatformContainer {
 					ttlSeconds: c.config.cache.ttlSeconds,
 					registry: c.metrics.registry,
 					logger: c.logger.child({ mod: "cache" }),
+					near: createNearCache(c.config, c.logger.child({ mod: "cache" })),
 				}),
 			(cache) => cache.stop(),
 		);
