@@ -1,6 +1,10 @@
 import type { IncomingMessage } from "node:http";
-import { type Context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { type Attributes, type Context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { spansExported } from "./start-tracing.ts";
 import { contextFrom, tracer } from "./tracer.ts";
+
+/** A span's attributes, built only when it can leave the process (the SDK checks each one, recorded or not). */
+const exportedOnly = (attributes: () => Attributes): Attributes | undefined => (spansExported() ? attributes() : undefined);
 
 /**
  * The span of one HTTP request, continuing the caller's `traceparent` if it sent one. Named
@@ -11,16 +15,21 @@ export function startHttpSpan(req: IncomingMessage): { span: Span; context: Cont
 	const parent = contextFrom(headerOf(req, "traceparent"));
 	const span = tracer.startSpan(
 		`HTTP ${req.method ?? ""}`,
-		{ kind: SpanKind.SERVER, attributes: { "http.request.method": req.method ?? "", "url.path": (req.url ?? "").split("?")[0] ?? "" } },
+		{
+			kind: SpanKind.SERVER,
+			attributes: exportedOnly(() => ({ "http.request.method": req.method ?? "", "url.path": (req.url ?? "").split("?")[0] ?? "" })),
+		},
 		parent,
 	);
 	return { span, context: trace.setSpan(parent, span) };
 }
 
 export function finishHttpSpan(span: Span, route: string, status: number): void {
-	span.updateName(route);
-	span.setAttributes({ "http.route": route, "http.response.status_code": status });
-	if (status >= 500) span.setStatus({ code: 2 });
+	if (span.isRecording()) {
+		span.updateName(route);
+		span.setAttributes({ "http.route": route, "http.response.status_code": status });
+		if (status >= 500) span.setStatus({ code: 2 });
+	}
 	span.end();
 }
 
@@ -30,7 +39,10 @@ export function startRpcSpan(path: string, traceparent: string | undefined): { s
 	const [service, method] = path.slice(1).split("/");
 	const span = tracer.startSpan(
 		path.slice(1),
-		{ kind: SpanKind.SERVER, attributes: { "rpc.system": "grpc", "rpc.service": service ?? "", "rpc.method": method ?? "" } },
+		{
+			kind: SpanKind.SERVER,
+			attributes: exportedOnly(() => ({ "rpc.system": "grpc", "rpc.service": service ?? "", "rpc.method": method ?? "" })),
+		},
 		parent,
 	);
 	return { span, context: trace.setSpan(parent, span) };
