@@ -29,7 +29,9 @@ export function AuthenticationMiddleware(tokens: () => AccessTokens): Middleware
 			return async (ctx: Context<unknown, AuthMeta>) => {
 				const header = ctx.meta.authorization;
 				if (header !== undefined) {
-					delete ctx.meta.authorization;
+					// Cleared rather than deleted: `delete` would turn the meta, which Moleculer copies
+					// into every nested call and merges back, into a slow dictionary object.
+					ctx.meta.authorization = undefined;
 					const token = BEARER.exec(header)?.[1];
 					try {
 						ctx.meta.user = await tokens().verify(token ?? "");

@@ -13,9 +13,32 @@ export function covers(held: readonly string[], required: string): boolean {
 	return held.some((p) => p === "*" || p === required || (p.endsWith(":*") && required.startsWith(p.slice(0, -1))));
 }
 
-/** The permissions of a set of roles, from the roles' definitions; unknown roles grant nothing. */
-export function permissionsOf(roles: readonly string[], definitions: Readonly<Record<string, readonly string[]>>): string[] {
-	return [...new Set(roles.flatMap((role) => definitions[role] ?? []))];
+type RoleDefinitions = Readonly<Record<string, readonly string[]>>;
+
+/** The most role combinations whose permissions are remembered per set of definitions. */
+const REMEMBERED_COMBINATIONS = 1_000;
+
+/** Permissions by role combination, per set of definitions (the config's, fixed for a node's life). */
+const remembered = new WeakMap<RoleDefinitions, Map<string, string[]>>();
+
+/**
+ * The permissions of a set of roles, from the roles' definitions; unknown roles grant nothing.
+ * Every request through a gateway asks, and users share a few combinations of roles.
+ */
+export function permissionsOf(roles: readonly string[], definitions: RoleDefinitions): string[] {
+	let byRoles = remembered.get(definitions);
+	if (!byRoles) {
+		byRoles = new Map();
+		remembered.set(definitions, byRoles);
+	}
+	const key = roles.join("\n");
+	let held = byRoles.get(key);
+	if (!held) {
+		held = [...new Set(roles.flatMap((role) => definitions[role] ?? []))];
+		if (byRoles.size >= REMEMBERED_COMBINATIONS) byRoles.clear();
+		byRoles.set(key, held);
+	}
+	return held;
 }
 
 // moleculer's service.d.ts is `export = Service`: its namespace members are the module's own.
