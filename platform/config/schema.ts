@@ -113,10 +113,13 @@ export const configSchema = z.strictObject({
 					 */
 					commitIntervalMs: durationMs.default(1_000),
 					/**
-					 * Partition batches a consumer group applies at once. A stream's events share a
-					 * partition, so its order holds; each batch in flight holds a pooled connection.
+					 * Partition batches a consumer group handles at once; unset, every partition it
+					 * reads (events.topicPartitions per topic). A stream's events share a partition, so
+					 * its order holds. kafkajs fetches again only once every batch of a fetch is done,
+					 * so batches left to a second wave wait a whole apply. A projection applies the
+					 * batches in hand in one transaction; a subscriber's run side by side.
 					 */
-					partitionsConcurrently: z.number().int().min(1).default(3),
+					partitionsConcurrently: z.number().int().min(1).optional(),
 				})
 				.prefault({}),
 		})

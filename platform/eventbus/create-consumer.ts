@@ -46,7 +46,7 @@ export function createEventConsumer(platform: Platform, group: string, declaredT
 		producer: deadLetterProducer,
 		ensureTopics: () => ensureTopics(kafka, withDeadLetterTopics(topics), config.events),
 		commitIntervalMs: settings.commitIntervalMs,
-		partitionsConcurrently: settings.partitionsConcurrently,
+		partitionsConcurrently: settings.partitionsConcurrently ?? config.events.topicPartitions * topics.length,
 		logger: platform.logger.child({ mod: "consumer", group: names.group }),
 	});
 }

@@ -16,9 +16,10 @@ async function tipOf(db: ProjectionDb): Promise<ChainTip> {
 
 /**
  * Appends a run of events to the chain, in the transaction that also moves the projection's
- * inbox. The consumer applies up to events.projections.partitionsConcurrently partitions at
- * once, each in a transaction of its own, and the chain needs one order: the lock, held until
- * the transaction commits, makes the next appender read the tip this one wrote.
+ * inbox. The consumer's batches in hand share one transaction at a time, but a failed one is
+ * retried per partition side by side, and rebuilds and dead-letter replays apply too; the
+ * chain needs one order: the lock, held until the transaction commits, makes the next
+ * appender read the tip this one wrote.
  */
 const record = batchHandler(async (events, db) => {
 	await db.query("SELECT pg_advisory_xact_lock(hashtext($1))", [CHAIN_LOCK]);
