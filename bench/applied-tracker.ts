@@ -4,8 +4,8 @@ type Waiter = { version: number; resolve: (at: number) => void };
 
 /**
  * When each stream version reached a projection: heard from the node's AppliedSignal, which
- * its consumer raises once the transaction that applied the events has committed (and the
- * query cache has its new generations). The bench runs the node in its own process, so it
+ * its consumer raises once the transaction that applied the events has committed, when every
+ * read sees them. The bench runs the node in its own process, so it
  * listens there rather than polling the inbox, which at 500 reads a second loaded the very
  * process and database being measured.
  */

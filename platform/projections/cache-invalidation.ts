@@ -20,13 +20,16 @@ export function changedEntities(projection: Projection, events: readonly Project
  * answer read around the commit is stored, and get new generations after it, so no answer
  * stored before is served again. A read that follows the projection catching up is never
  * answered from before the change. An `apply` that says early which events it will apply
- * (`onFresh`) has them marked while its handlers run instead of after. Returns the events applied.
+ * (`onFresh`) has them marked while its handlers run instead of after. `committed` hears of
+ * the applied events as soon as the commit is done: from then on every read sees them (a
+ * cached answer about them is not served while they are marked changing). Returns the events applied.
  */
 export async function applyInvalidating(
 	pool: pg.Pool,
 	cache: QueryCache,
 	projection: Projection,
 	apply: (client: pg.PoolClient, onFresh: OnFresh) => Promise<readonly ProjectedEvent[]>,
+	committed?: (applied: readonly ProjectedEvent[]) => void,
 ): Promise<readonly ProjectedEvent[]> {
 	const applied = await inTransaction(pool, async (client) => {
 		let marking: Promise<void> | undefined;
@@ -36,6 +39,7 @@ export async function applyInvalidating(
 		await (marking ?? cache.markChanging(projection.name, changedEntities(projection, applied).keys()));
 		return applied;
 	});
+	committed?.(applied);
 	await cache.markChanged(projection.name, changedEntities(projection, applied));
 	return applied;
 }

@@ -24,8 +24,13 @@ export function projectionSink(projection: Projection, pool: pg.Pool, cache: Que
 		// A batch with nothing for this projection costs no transaction.
 		if (!handlesAny(projection, events)) return;
 		// The projection's apply lock comes with its inbox rows (see rebuild-lock.ts).
-		const applied = await applyInvalidating(pool, cache, projection, (client, onFresh) => applyNew(client, target, events, onFresh));
-		signal.applied(projection.name, applied);
+		await applyInvalidating(
+			pool,
+			cache,
+			projection,
+			(client, onFresh) => applyNew(client, target, events, onFresh),
+			(applied) => signal.applied(projection.name, applied),
+		);
 	};
 	const batches = new GroupCommit<Events>(async (groups) => {
 		await apply(groups.flat());
