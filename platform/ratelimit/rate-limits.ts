@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { Config } from "../config/index.ts";
-import { BatchedWindows } from "./batched-windows.ts";
+import { BatchedWindows, type LimitedWindow } from "./batched-windows.ts";
 import { RedisWindows, type WindowCount } from "./redis-windows.ts";
 
 /** `points` calls per window of `durationSeconds`. */
@@ -22,6 +22,12 @@ export type Verdict = { allowance: Allowance; retryAfterSeconds?: number };
 /** One window a call counts against: which limit, and whose count. */
 type Window = { scope: string; limit: Limit; id: string };
 
+/** A call's windows, and the same with their Redis keys, as counted for one action and caller. */
+type CallerWindows = { windows: Window[]; keyed: LimitedWindow[] };
+
+/** Callers whose windows are remembered; when full, all are forgotten (a few microseconds each to make again). */
+const REMEMBERED_CALLERS = 10_000;
+
 /**
  * Counts gateway calls per user and per IP in Redis, so every node sees the same counts:
  * each call against the default windows and, when its action has limits of its own, against
@@ -36,6 +42,8 @@ export class RateLimits {
 	readonly #shared: BatchedWindows | undefined;
 	readonly #keyPrefix: string;
 	readonly #inMemory = new Map<string, RateLimiterMemory>();
+	/** Every gateway call asks for its windows; the same callers come back again and again. */
+	readonly #callerWindows = new Map<string, CallerWindows>();
 
 	constructor(config: Config["rateLimits"], redis: Redis | undefined, keyPrefix: string) {
 		this.#config = config;
@@ -48,9 +56,9 @@ export class RateLimits {
 	 * when any window is spent, the seconds until the caller may try again.
 	 */
 	async consume(action: string, declared: ActionRateLimit | undefined, caller: Caller): Promise<Verdict | undefined> {
-		const windows = this.#windowsFor(action, declared, caller);
+		const { windows, keyed } = this.#callerWindowsFor(action, declared, caller);
 		if (windows.length === 0) return undefined;
-		const counts = await this.#count(windows);
+		const counts = await this.#count(windows, keyed);
 		const allowances = windows.map((w, i) => allowanceOf(w.limit, counts[i] as WindowCount));
 		const spent = allowances.filter((a, i) => (counts[i] as WindowCount).count > a.limit);
 		const tightest = (spent.length > 0 ? spent : allowances).reduce((a, b) => (b.remaining < a.remaining ? b : a));
@@ -58,13 +66,8 @@ export class RateLimits {
 		return { allowance: tightest, retryAfterSeconds: Math.max(...spent.map((a) => a.resetSeconds), 1) };
 	}
 
-	async #count(windows: readonly Window[]): Promise<WindowCount[]> {
+	async #count(windows: readonly Window[], keyed: readonly LimitedWindow[]): Promise<WindowCount[]> {
 		if (this.#shared) {
-			const keyed = windows.map((w) => ({
-				key: `${this.#keyPrefix}${w.scope}:${w.id}`,
-				durationMs: w.limit.durationSeconds * 1000,
-				points: w.limit.points,
-			}));
 			try {
 				return await this.#shared.count(keyed);
 			} catch {
@@ -89,6 +92,23 @@ export class RateLimits {
 		}
 		const res = await limiter.consume(window.id);
 		return { count: res.consumedPoints, msLeft: res.msBeforeNext };
+	}
+
+	#callerWindowsFor(action: string, declared: ActionRateLimit | undefined, caller: Caller): CallerWindows {
+		const id = `${action}\n${caller.userId ?? ""}\n${caller.ip ?? ""}`;
+		let known = this.#callerWindows.get(id);
+		if (!known) {
+			const windows = this.#windowsFor(action, declared, caller);
+			const keyed = windows.map((w) => ({
+				key: `${this.#keyPrefix}${w.scope}:${w.id}`,
+				durationMs: w.limit.durationSeconds * 1000,
+				points: w.limit.points,
+			}));
+			known = { windows, keyed };
+			if (this.#callerWindows.size >= REMEMBERED_CALLERS) this.#callerWindows.clear();
+			this.#callerWindows.set(id, known);
+		}
+		return known;
 	}
 
 	#windowsFor(action: string, declared: ActionRateLimit | undefined, caller: Caller): Window[] {
