@@ -12,9 +12,34 @@ export function liveTarget(projection: Projection): ApplyTarget {
 	return { projection, inboxName: projection.name, tableNames: projection.tables, live: true };
 }
 
-const INBOX_LOCK = "SELECT stream_id, version FROM projection_inbox WHERE projection = $1 AND stream_id = ANY($2)";
-const LOCK_INBOX = { name: "projections.inbox.lock", text: `${INBOX_LOCK} FOR UPDATE` };
-const LOCK_LIVE_INBOX = { name: "projections.inbox.lock-live", text: `${INBOX_LOCK} AND ${applyLockCondition("$3")} FOR UPDATE` };
+/**
+ * A batch's first statement: advances each stream's inbox row to the newest version among the
+ * batch's events ($2-$4, one per stream, in one order for every apply so that two never wait
+ * on each other's rows), and returns the version it held before. A row already at or above
+ * stays as it is, locked and not returned: nothing of its stream is new. The upsert locks each
+ * row before it reads it, so an apply of the same stream that committed meanwhile counts, and
+ * one still running is waited for. The progress row adds the events ($5-$7) above their
+ * stream's previous version. `lock` is the live apply's condition (rebuild-lock.ts).
+ */
+const advanceInbox = (lock?: string) => `WITH inbox AS (
+   INSERT INTO projection_inbox AS i (projection, stream_id, version, position, prev_version)
+   SELECT $1, s, v, p, 0 FROM unnest($2::text[], $3::int[], $4::bigint[]) AS t(s, v, p)${lock ? ` WHERE ${lock}` : ""}
+   ON CONFLICT (projection, stream_id) DO UPDATE
+     SET prev_version = i.version, version = EXCLUDED.version, position = GREATEST(i.position, EXCLUDED.position)
+     WHERE i.version < EXCLUDED.version
+   RETURNING stream_id, prev_version
+ ), fresh AS (
+   SELECT e.p FROM unnest($5::text[], $6::int[], $7::bigint[]) AS e(s, v, p)
+   JOIN inbox ON inbox.stream_id = e.s WHERE e.v > inbox.prev_version
+ ), progress AS (
+   INSERT INTO projection_progress (projection, last_position, applied)
+   SELECT $1, max(p), count(*) FROM fresh HAVING count(*) > 0
+   ON CONFLICT (projection) DO UPDATE SET last_position = GREATEST(projection_progress.last_position, EXCLUDED.last_position),
+     applied = projection_progress.applied + EXCLUDED.applied, updated_at = now()
+ )
+ SELECT stream_id, prev_version FROM inbox`;
+const ADVANCE_INBOX = { name: "projections.inbox.advance", text: advanceInbox() };
+const ADVANCE_LIVE_INBOX = { name: "projections.inbox.advance-live", text: advanceInbox(applyLockCondition("$8")) };
 
 function quoteIdent(name: string): string {
 	return `"${name.replaceAll('"', '""')}"`;
@@ -51,10 +76,11 @@ export async function applyEvents(client: pg.PoolClient, target: ApplyTarget, ev
 }
 
 /**
- * Applies events in the caller's transaction: each handled event whose stream version is
- * above the inbox's goes through its handler, then the inbox rows and progress move in the
- * same transaction (one statement). Returns the events applied (the rest were already in,
- * or are of types the projection does not handle): only those changed anything cached.
+ * Applies events in the caller's transaction: one statement moves the inbox rows and progress
+ * of the batch's streams and tells which events are new (above their stream's inbox version);
+ * those go through their handlers, and a handler that fails rolls the inbox back with them.
+ * Returns the events applied (the rest were already in, or are of types the projection does
+ * not handle): only those changed anything cached.
  */
 export async function applyNew(
 	client: pg.PoolClient,
@@ -62,51 +88,46 @@ export async function applyNew(
 	events: readonly ProjectedEvent[],
 	onFresh?: OnFresh,
 ): Promise<ProjectedEvent[]> {
-	const handled = handledBy(target.projection, events);
-	if (handled.length === 0) return [];
-	const streams = [...new Set(handled.map((e) => e.streamId))];
-	const { rows } = await client.query<{ stream_id: string; version: number }>(
-		target.live
-			? { ...LOCK_LIVE_INBOX, values: [target.inboxName, streams, projectionLockKey(target.projection.name)] }
-			: { ...LOCK_INBOX, values: [target.inboxName, streams] },
+	const candidates = risingPerStream(handledBy(target.projection, events));
+	if (candidates.length === 0) return [];
+	const newest = new Map(candidates.map((e) => [e.streamId, e]));
+	const streams = [...newest.keys()].sort();
+	const heads = streams.map((s) => newest.get(s) as ProjectedEvent);
+	const values = [
+		target.inboxName,
+		streams,
+		heads.map((e) => e.version),
+		heads.map((e) => e.position),
+		candidates.map((e) => e.streamId),
+		candidates.map((e) => e.version),
+		candidates.map((e) => e.position),
+	];
+	const { rows } = await client.query<{ stream_id: string; prev_version: number }>(
+		target.live ? { ...ADVANCE_LIVE_INBOX, values: [...values, projectionLockKey(target.projection.name)] } : { ...ADVANCE_INBOX, values },
 	);
-	const seen = new Map(rows.map((r) => [r.stream_id, r.version]));
-	const newest = new Map<string, ProjectedEvent>();
-	const fresh: ProjectedEvent[] = [];
-	let lastPosition = 0;
-	for (const event of handled) {
-		if (event.version <= (seen.get(event.streamId) ?? 0)) continue;
-		fresh.push(event);
-		seen.set(event.streamId, event.version);
-		newest.set(event.streamId, event);
-		lastPosition = Math.max(lastPosition, event.position);
-	}
+	const previous = new Map(rows.map((r) => [r.stream_id, r.prev_version]));
+	const fresh = candidates.filter((e) => {
+		const before = previous.get(e.streamId);
+		return before !== undefined && e.version > before;
+	});
 	if (fresh.length === 0) return [];
 	onFresh?.(fresh);
 	const db = projectionDb(client, target);
 	for (const run of runsOf(target.projection, fresh)) await handle(run.handler, run.events, db);
-	const inbox = [...newest.values()];
-	await client.query({
-		name: "projections.inbox.advance",
-		text: `WITH inbox AS (
-		   INSERT INTO projection_inbox (projection, stream_id, version, position)
-		   SELECT $1, s, v, p FROM unnest($2::text[], $3::int[], $4::bigint[]) AS t(s, v, p)
-		   ON CONFLICT (projection, stream_id) DO UPDATE SET version = GREATEST(projection_inbox.version, EXCLUDED.version),
-		     position = GREATEST(projection_inbox.position, EXCLUDED.position)
-		 )
-		 INSERT INTO projection_progress (projection, last_position, applied) VALUES ($1, $5, $6)
-		 ON CONFLICT (projection) DO UPDATE SET last_position = GREATEST(projection_progress.last_position, EXCLUDED.last_position),
-		   applied = projection_progress.applied + EXCLUDED.applied, updated_at = now()`,
-		values: [
-			target.inboxName,
-			inbox.map((e) => e.streamId),
-			inbox.map((e) => e.version),
-			inbox.map((e) => e.position),
-			lastPosition,
-			fresh.length,
-		],
-	});
 	return fresh;
+}
+
+/**
+ * Of each stream's events, those whose version is above every earlier one in the batch: a
+ * record delivered twice, or a version behind one already seen, is left out.
+ */
+function risingPerStream(events: readonly ProjectedEvent[]): ProjectedEvent[] {
+	const highest = new Map<string, number>();
+	return events.filter((event) => {
+		if (event.version <= (highest.get(event.streamId) ?? 0)) return false;
+		highest.set(event.streamId, event.version);
+		return true;
+	});
 }
 
 /** Hands events to a handler of either kind: a batch handler at once, a per-event one in turn. */

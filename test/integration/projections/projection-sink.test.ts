@@ -57,7 +57,7 @@ describe("a projection's sink", () => {
 		await es.pool.query("CREATE TABLE sink_probe_lines (stream_id text NOT NULL, n int NOT NULL)");
 	});
 	afterAll(() => es?.close());
-	beforeEach(() => es.pool.query("TRUNCATE sink_probe_lines, projection_inbox"));
+	beforeEach(() => es.pool.query("TRUNCATE sink_probe_lines, projection_inbox, projection_progress"));
 
 	it("applies the batches of partitions handed over together in one transaction", async () => {
 		const s = sink();
@@ -106,5 +106,26 @@ describe("a projection's sink", () => {
 		expect(await stored()).toEqual([]);
 		await s.applyOne(good);
 		expect((await stored()).map((r) => r.n)).toEqual([5]);
+	});
+
+	it("applies each event once when two consumers apply overlapping batches at once, and counts it once", async () => {
+		// A partition handed to a new consumer while the old one still applies what it fetched.
+		const [first, second] = [sink(), sink()];
+		const g1 = noted("g", 1, 11);
+		const g2 = noted("g", 2, 12);
+		const g3 = noted("g", 3, 13);
+		const h1 = noted("h", 1, 21);
+		for (let round = 0; round < 5; round++) {
+			await es.pool.query("TRUNCATE sink_probe_lines, projection_inbox, projection_progress");
+			await Promise.all([first.applyBatch([g1, g2, h1]), second.applyBatch([g1, g2, g3]), second.applyBatch([h1])]);
+			expect((await stored()).map((r) => r.n)).toEqual([11, 12, 13, 21]);
+			const { rows } = await es.pool.query<{ applied: string; last_position: string }>(
+				"SELECT applied, last_position FROM projection_progress WHERE projection = 'sink-probe'",
+			);
+			expect(rows).toEqual([{ applied: "4", last_position: String(Math.max(g3.position, h1.position)) }]);
+		}
+		// A batch partly applied before: only its new events go through the handler.
+		await first.applyBatch([g2, g3, noted("g", 4, 14)]);
+		expect((await stored()).map((r) => r.n)).toEqual([11, 12, 13, 14, 21]);
 	});
 });
