@@ -7,8 +7,14 @@ import type { Generation } from "./generation.ts";
  */
 const LOCAL_TTL_MS = 5_000;
 
-/** The most generations and answers a node keeps in memory; the oldest go first. */
-const LOCAL_SIZE = 10_000;
+/** The most generations a node keeps in memory; the oldest go first. */
+const LOCAL_GENERATIONS = 10_000;
+
+/**
+ * The most answer text a node keeps in memory, in characters (a page of transactions can be
+ * tens of thousands); the oldest answers go first. An answer larger than a tenth of it is not kept.
+ */
+const LOCAL_ANSWER_CHARS = 16 * 1024 * 1024;
 
 type KnownGeneration = { gen: Generation; until: number };
 type KnownAnswer = { gen: Generation; json: string };
@@ -32,6 +38,8 @@ export type Found = { gen: Generation; key: string; json: string };
 export class NearCache {
 	readonly #generations = new Map<string, KnownGeneration>();
 	readonly #answers = new Map<string, KnownAnswer>();
+	/** Characters of the answers kept. */
+	#answerChars = 0;
 	/** Generation keys with reads on their way to Redis, and how many. */
 	readonly #watched = new Map<string, number>();
 	/** Watched generation keys that changed while those reads were on their way. */
@@ -82,8 +90,10 @@ export class NearCache {
 			this.#changedWhileWatched.delete(genKey);
 		}
 		if (found === undefined || changed || !this.#listening || watch.session !== this.#session) return;
-		keepBounded(this.#generations, genKey, { gen: found.gen, until: this.#now() + LOCAL_TTL_MS });
-		keepBounded(this.#answers, found.key, { gen: found.gen, json: found.json });
+		this.#generations.delete(genKey);
+		if (this.#generations.size >= LOCAL_GENERATIONS) this.#generations.delete(this.#generations.keys().next().value as string);
+		this.#generations.set(genKey, { gen: found.gen, until: this.#now() + LOCAL_TTL_MS });
+		this.#keepAnswer(found.key, { gen: found.gen, json: found.json });
 	}
 
 	/**
@@ -99,8 +109,7 @@ export class NearCache {
 
 	/** Redis dropped every key (FLUSHDB, FLUSHALL): nothing known holds any more. */
 	flushed(): void {
-		this.#generations.clear();
-		this.#answers.clear();
+		this.#forgetAll();
 		for (const key of this.#watched.keys()) this.#changedWhileWatched.add(key);
 	}
 
@@ -114,16 +123,30 @@ export class NearCache {
 	deafen(): void {
 		this.#session++;
 		this.#listening = false;
-		this.#generations.clear();
-		this.#answers.clear();
+		this.#forgetAll();
 		// Reads still on their way belong to the old session and learn nothing; their counts stay
 		// so that a read of the next session sees a change made while it too was on its way.
 		this.#changedWhileWatched.clear();
 	}
-}
 
-function keepBounded<V>(map: Map<string, V>, key: string, value: V): void {
-	map.delete(key);
-	if (map.size >= LOCAL_SIZE) map.delete(map.keys().next().value as string);
-	map.set(key, value);
+	#keepAnswer(key: string, answer: KnownAnswer): void {
+		this.#dropAnswer(key);
+		if (answer.json.length > LOCAL_ANSWER_CHARS / 10) return;
+		while (this.#answerChars + answer.json.length > LOCAL_ANSWER_CHARS) this.#dropAnswer(this.#answers.keys().next().value as string);
+		this.#answers.set(key, answer);
+		this.#answerChars += answer.json.length;
+	}
+
+	#dropAnswer(key: string): void {
+		const answer = this.#answers.get(key);
+		if (answer === undefined) return;
+		this.#answers.delete(key);
+		this.#answerChars -= answer.json.length;
+	}
+
+	#forgetAll(): void {
+		this.#generations.clear();
+		this.#answers.clear();
+		this.#answerChars = 0;
+	}
 }

@@ -80,4 +80,19 @@ describe("the query cache's near level (NearCache)", () => {
 		now = 5_000;
 		expect(near.serve(KEY, GEN_KEY)).toBeUndefined();
 	});
+
+	it("keeps answers up to a budget of text, dropping the oldest, and never one too large", () => {
+		const learn = (entity: string, json: string) =>
+			near.settle(near.watch(`accounts:gen:${entity}`), { gen: "1.x", key: `accounts:answer:${entity}`, json });
+		const served = (entity: string) => near.serve(`accounts:answer:${entity}`, `accounts:gen:${entity}`);
+		const page = "x".repeat(1_600_000);
+		for (let i = 0; i < 11; i++) learn(`page-${i}`, page);
+		// 11 pages are more than the budget (16 Mi characters): the first went.
+		expect(served("page-0")).toBeUndefined();
+		expect(served("page-1")).toBe(page);
+		expect(served("page-10")).toBe(page);
+		learn("huge", "x".repeat(2_000_000));
+		expect(served("huge")).toBeUndefined();
+		expect(served("page-1")).toBe(page);
+	});
 });
