@@ -35,9 +35,13 @@ export function createCacher(config: Config): NodeCacher | undefined {
 	});
 }
 
-/** The query cache's node-local level over Redis, and what keeps it exact; none where the cacher is not Redis. */
-export function createNearCache(config: Config, logger: Logger): { cache: NearCache; feed: InvalidationFeed } | undefined {
-	if (!config.cache.enabled || config.profile === "embedded") return undefined;
+/** The query cache's node-local level over `cacher`, and what keeps it exact; none unless the cacher is Redis. */
+export function createNearCache(
+	config: Config,
+	cacher: NodeCacher | undefined,
+	logger: Logger,
+): { cache: NearCache; feed: InvalidationFeed } | undefined {
+	if (!(cacher instanceof Cachers.Redis)) return undefined;
 	const cache = new NearCache();
 	// Moleculer puts "-" after a cacher's prefix.
 	const feed = new InvalidationFeed(config.redis.url, `${cacherPrefix(config)}-`, cache, logger);

@@ -86,6 +86,9 @@ export class InvalidationFeed {
 	}
 
 	async #setUp(): Promise<void> {
+		clearTimeout(this.#retry);
+		// Already heard: turning tracking off and on again would miss the changes in between.
+		if (this.#near.listening) return;
 		if (this.#settingUp || this.#closed || this.#subscriber.status !== "ready" || this.#tracker.status !== "ready") return;
 		this.#settingUp = true;
 		const losses = this.#losses;

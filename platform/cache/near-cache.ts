@@ -90,9 +90,7 @@ export class NearCache {
 			this.#changedWhileWatched.delete(genKey);
 		}
 		if (found === undefined || changed || !this.#listening || watch.session !== this.#session) return;
-		this.#generations.delete(genKey);
-		if (this.#generations.size >= LOCAL_GENERATIONS) this.#generations.delete(this.#generations.keys().next().value as string);
-		this.#generations.set(genKey, { gen: found.gen, until: this.#now() + LOCAL_TTL_MS });
+		this.#keepGeneration(genKey, { gen: found.gen, until: this.#now() + LOCAL_TTL_MS });
 		this.#keepAnswer(found.key, { gen: found.gen, json: found.json });
 	}
 
@@ -127,6 +125,12 @@ export class NearCache {
 		// Reads still on their way belong to the old session and learn nothing; their counts stay
 		// so that a read of the next session sees a change made while it too was on its way.
 		this.#changedWhileWatched.clear();
+	}
+
+	#keepGeneration(genKey: string, known: KnownGeneration): void {
+		this.#generations.delete(genKey);
+		if (this.#generations.size >= LOCAL_GENERATIONS) this.#generations.delete(this.#generations.keys().next().value as string);
+		this.#generations.set(genKey, known);
 	}
 
 	#keepAnswer(key: string, answer: KnownAnswer): void {

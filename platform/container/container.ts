@@ -153,14 +153,17 @@ export class PlatformContainer {
 		);
 		this.registerSingleton(
 			"queryCache",
-			(c: CoreCradle) =>
-				new QueryCache({
-					cacher: createCacher(c.config),
+			(c: CoreCradle) => {
+				const cacher = createCacher(c.config);
+				const logger = c.logger.child({ mod: "cache" });
+				return new QueryCache({
+					cacher,
 					ttlSeconds: c.config.cache.ttlSeconds,
 					registry: c.metrics.registry,
-					logger: c.logger.child({ mod: "cache" }),
-					near: createNearCache(c.config, c.logger.child({ mod: "cache" })),
-				}),
+					logger,
+					near: createNearCache(c.config, cacher, logger),
+				});
+			},
 			(cache) => cache.stop(),
 		);
 		this.registerSingleton(
