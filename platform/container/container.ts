@@ -113,7 +113,7 @@ export class PlatformContainer {
 					}),
 			).singleton(),
 			accessTokens: asFunction((c: CoreCradle) => new AccessTokens(loadSigningKey(c.config.auth, c.logger), c.config.auth)).singleton(),
-			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg)).singleton(),
+			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg, c.jobQueue)).singleton(),
 			jobMetrics: asFunction((c: CoreCradle) => createJobMetrics(c.metrics.registry, () => c.jobQueue.depths())).singleton(),
 		});
 		this.registerSingleton(

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { GroupCommit } from "../concurrency/group-commit.ts";
+import { inTransaction } from "../postgres/in-transaction.ts";
 import { DuplicateEventError, WrongExpectedVersionError } from "./errors.ts";
 import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./rows.ts";
 import { type AppendResult, type Checkpoint, type ExpectedVersion, type NewEvent, type RecordedEvent, START } from "./types.ts";
@@ -129,6 +130,16 @@ type SingleAppend = { streamId: string; event: NewEvent; id: string; expected: E
 /** A pool, or a client inside its transaction (see readAll). */
 type Queryable = Pick<pg.ClientBase, "query">;
 
+/** An event for its own stream's head, with the id that makes recording it again a no-op. */
+export type StreamEntry = { streamId: string; event: NewEvent & { id: string } };
+
+/** A transaction of `EventStore.transact`: its client, and appends that commit with it. */
+export type StoreTransaction = {
+	client: pg.PoolClient;
+	/** As EventStore.appendToStreams, inside the transaction. */
+	appendToStreams(entries: readonly StreamEntry[]): Promise<void>;
+};
+
 type AppendRow = { global_position: string; stream_version: number; transaction_id: string };
 
 /** The Postgres event store: append to a stream with an expected version, read a stream, read all. */
@@ -232,10 +243,36 @@ export class EventStore {
 	 * `id`: one already stored is skipped. A concurrent append to one of the streams fails the
 	 * whole statement on the (stream_id, stream_version) key; append those one by one then.
 	 */
-	async appendToStreams(entries: readonly { streamId: string; event: NewEvent & { id: string } }[]): Promise<void> {
+	async appendToStreams(entries: readonly StreamEntry[]): Promise<void> {
 		if (entries.length === 0) return;
+		await this.#insertToStreams(entries, this.#pg);
+		this.#appended();
+	}
+
+	/**
+	 * Runs `work` in one transaction, whose appends commit or roll back with whatever else it
+	 * writes through `tx.client`. The node hears of the appends (the relay's wake-up) after the
+	 * commit, when a reader can see them.
+	 */
+	async transact<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+		let appended = false;
+		const result = await inTransaction(this.#pg, (client) =>
+			work({
+				client,
+				appendToStreams: async (entries) => {
+					if (entries.length === 0) return;
+					await this.#insertToStreams(entries, client);
+					appended = true;
+				},
+			}),
+		);
+		if (appended) this.#appended();
+		return result;
+	}
+
+	async #insertToStreams(entries: readonly StreamEntry[], db: Queryable): Promise<void> {
 		for (const { event } of entries) this.#validate(event);
-		const column = <T>(pick: (entry: (typeof entries)[number]) => T) => entries.map(pick);
+		const column = <T>(pick: (entry: StreamEntry) => T) => entries.map(pick);
 		const values = [
 			column((x) => x.streamId),
 			column((x) => x.event.id),
@@ -244,8 +281,7 @@ export class EventStore {
 			column((x) => JSON.stringify(x.event.data)),
 			column((x) => JSON.stringify(x.event.metadata ?? {})),
 		];
-		await this.#pg.query({ ...APPEND_TO_STREAMS, values });
-		this.#appended();
+		await db.query({ ...APPEND_TO_STREAMS, values });
 	}
 
 	/** The stream's events from `fromVersion` on, in version order. */

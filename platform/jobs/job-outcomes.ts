@@ -1,7 +1,8 @@
 import type pg from "pg";
 import { JobDead, JobFailed, JobSucceeded } from "../../events/jobs/index.ts";
 import { GroupCommit } from "../concurrency/group-commit.ts";
-import { DuplicateEventError, type EventStore, type NewEvent } from "../eventstore/index.ts";
+import { DuplicateEventError, type EventStore, type StreamEntry } from "../eventstore/index.ts";
+import type { JobQueue, TakenAttempt } from "./job-queue.ts";
 import { nameBasedId } from "./name-based-id.ts";
 
 export type AttemptOutcome = {
@@ -14,7 +15,7 @@ export type AttemptOutcome = {
 
 const OUTCOMES = { succeeded: JobSucceeded, failed: JobFailed, dead: JobDead } as const;
 export type OutcomeKind = keyof typeof OUTCOMES;
-type StreamEvent = { streamId: string; event: NewEvent & { id: string } };
+type Success = StreamEntry & { taken: TakenAttempt & { name: string } };
 
 /**
  * Records how each attempt ended: as an event in the job's stream (`job-<id>`, published on
@@ -25,19 +26,35 @@ type StreamEvent = { streamId: string; event: NewEvent & { id: string } };
 export class JobOutcomes {
 	readonly #store: EventStore;
 	readonly #pg: pg.Pool;
-	/** Outcomes of concurrent attempts share one append (each still waits for its own). */
-	readonly #appends = new GroupCommit<StreamEvent>(async (entries) => {
+	readonly #queue: JobQueue;
+	/**
+	 * Successes of concurrent attempts share one transaction; undefined for each when that
+	 * transaction failed, so that each goes again alone (one job's conflict is not the others').
+	 */
+	readonly #successes = new GroupCommit<Success, boolean | undefined>((group) =>
+		this.#completeAndRecord(group).catch(() => group.map(() => undefined)),
+	);
+	/** Failures of concurrent attempts share one append (each still waits for its own). */
+	readonly #failures = new GroupCommit<StreamEntry>(async (entries) => {
 		await this.#appendAll(entries);
 		return [];
 	});
 
-	constructor(store: EventStore, pool: pg.Pool) {
+	constructor(store: EventStore, pool: pg.Pool, queue: JobQueue) {
 		this.#store = store;
 		this.#pg = pool;
+		this.#queue = queue;
 	}
 
-	async succeeded(outcome: AttemptOutcome): Promise<void> {
-		await this.#append("succeeded", outcome);
+	/**
+	 * Completes the job and records its success in one transaction, so that the event exists
+	 * exactly when the job is done: a success is never told of a job that is still to run, nor
+	 * twice. False when this attempt was no longer the job's (it outlived its timeout and the
+	 * job was failed meanwhile): nothing is recorded, and the job's next attempt tells the story.
+	 */
+	async succeeded(outcome: AttemptOutcome, taken: TakenAttempt): Promise<boolean> {
+		const success = { ...this.#entry("succeeded", outcome), taken: { name: outcome.job, id: taken.id, retryCount: taken.retryCount } };
+		return (await this.#successes.add(success)) ?? ((await this.#completeAndRecord([success]))[0] as boolean);
 	}
 
 	/** A failed attempt: `dead` when it was the last one. */
@@ -47,12 +64,12 @@ export class JobOutcomes {
 			 ON CONFLICT (job_id, attempt) DO NOTHING`,
 			[outcome.jobId, outcome.job, outcome.attempt, error, outcome.durationMs],
 		);
-		await this.#append(kind, { ...outcome, error });
+		await this.#failures.add(this.#entry(kind, { ...outcome, error }));
 	}
 
-	async #append(kind: OutcomeKind, data: AttemptOutcome & { error?: string }): Promise<void> {
+	#entry(kind: OutcomeKind, data: AttemptOutcome & { error?: string }): StreamEntry {
 		const contract = OUTCOMES[kind];
-		await this.#appends.add({
+		return {
 			streamId: `job-${data.jobId}`,
 			event: {
 				id: nameBasedId("job-outcome", data.jobId, String(data.attempt), kind),
@@ -61,6 +78,23 @@ export class JobOutcomes {
 				data,
 				metadata: { correlationId: data.jobId },
 			},
+		};
+	}
+
+	/** Completes the group's jobs (one statement per queue) and appends the events of those it completed. */
+	async #completeAndRecord(group: Success[]): Promise<boolean[]> {
+		return await this.#store.transact(async (tx) => {
+			const completed = new Set<string>();
+			for (const [name, taken] of Map.groupBy(group, (success) => success.taken.name)) {
+				for (const id of await this.#queue.completeWithin(
+					tx.client,
+					name,
+					taken.map((success) => success.taken),
+				))
+					completed.add(id);
+			}
+			await tx.appendToStreams(group.filter((success) => completed.has(success.taken.id)));
+			return group.map((success) => completed.has(success.taken.id));
 		});
 	}
 
@@ -69,7 +103,7 @@ export class JobOutcomes {
 	 * append to one of the job streams), each event is appended alone, taking the next version
 	 * and skipping one already recorded; a real outage fails there again and is reported.
 	 */
-	async #appendAll(entries: StreamEvent[]): Promise<void> {
+	async #appendAll(entries: StreamEntry[]): Promise<void> {
 		try {
 			await this.#store.appendToStreams(entries);
 		} catch {

@@ -28,6 +28,9 @@ export type EnqueueOptions = {
  */
 export type JobHandler = (job: Job<unknown>) => Promise<void>;
 
+/** A job as one worker took it: which attempt of it (retryCount) is this worker's. */
+export type TakenAttempt = Pick<Job<unknown>, "id" | "retryCount">;
+
 const SECONDS_PER_DAY = 86_400;
 
 /**
@@ -191,6 +194,16 @@ export class JobQueue {
 		);
 		// Before the caller's commit, the woken worker may find nothing; the poll takes the job then.
 		if (!this.#listens) this.#wake(name);
+	}
+
+	/**
+	 * Completes taken jobs inside the caller's transaction, each only if it is still the attempt
+	 * this node took (not failed by its timeout and taken again meanwhile); the ids it completed.
+	 * pg-boss's own completion after the handler then finds them done and changes nothing.
+	 */
+	async completeWithin(client: Pick<pg.PoolClient, "query">, name: string, taken: readonly TakenAttempt[]): Promise<Set<string>> {
+		const response = (await this.boss.complete(name, [...taken], null, { db: databaseOf(client) })) as { settled?: string[] };
+		return new Set(response.settled);
 	}
 
 	/** Wakes this node's idle workers of a queue, where no NOTIFY would. */

@@ -79,7 +79,12 @@ export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: 
 	outcome.durationMs = Math.round(performance.now() - started);
 	deps.metrics.attempts.inc({ job: job.name, outcome: "succeeded" });
 	deps.metrics.duration.observe({ job: job.name, outcome: "succeeded" }, outcome.durationMs / 1000);
-	await deps.outcomes.succeeded(outcome);
+	if (!(await deps.outcomes.succeeded(outcome, taken))) {
+		logger().warn(
+			{ durationMs: outcome.durationMs },
+			"job attempt finished after the job was failed for its timeout; its next attempt counts",
+		);
+	}
 }
 
 /** Timers fire a little early or late; an abort this close to the timeout is the timeout. */

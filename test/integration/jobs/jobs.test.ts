@@ -139,6 +139,45 @@ describe("background jobs", () => {
 		expect((run as { started_at: Date }).started_at.getTime() - enqueuedAt).toBeGreaterThanOrEqual(1_400);
 	});
 
+	describe("a success is recorded with the job's completion", () => {
+		// A queue no worker works, so the test takes its jobs itself, as a worker would.
+		const QUEUE = "probe.manual";
+		const take = async (count: number) => {
+			const queue = platformOf(broker).container.resolve("jobQueue");
+			await queue.boss.createQueue(QUEUE).catch(() => undefined);
+			await queue.boss.insert(
+				QUEUE,
+				Array.from({ length: count }, (_, i) => ({ data: { i } })),
+			);
+			return await queue.boss.fetch<unknown>(QUEUE, { batchSize: count });
+		};
+		const succeed = (taken: { id: string; retryCount: number }) =>
+			platformOf(broker)
+				.container.resolve("jobOutcomes")
+				.succeeded({ job: QUEUE, jobId: taken.id, attempt: taken.retryCount + 1, maxAttempts: 1, durationMs: 1 }, taken);
+		const stateOf = async (id: string) => (await platformOf(broker).container.resolve("jobQueue").get(QUEUE, id))?.state;
+
+		it("completes concurrent attempts' jobs and records one success each", async () => {
+			const taken = await take(5);
+			expect(taken).toHaveLength(5);
+			expect(await Promise.all(taken.map(succeed))).toEqual([true, true, true, true, true]);
+			for (const job of taken) {
+				expect(await stateOf(job.id)).toBe("completed");
+				expect(await outcomes(job.id)).toEqual([["jobs.JobSucceeded", 1]]);
+			}
+		});
+
+		it("records nothing for an attempt whose job was failed meanwhile, and leaves the job to its next attempt", async () => {
+			const [taken] = await take(1);
+			if (!taken) throw new Error("no job taken");
+			// What pg-boss does to an attempt that outlived its timeout, while its handler runs on.
+			await platformOf(broker).container.resolve("jobQueue").boss.fail(QUEUE, taken.id, { message: "timed out" });
+			expect(await succeed(taken)).toBe(false);
+			expect(await stateOf(taken.id)).not.toBe("completed");
+			expect(await outcomes(taken.id)).toEqual([]);
+		});
+	});
+
 	it("counts attempts and queue depth in the node's metrics and reports lag", async () => {
 		const text = await platformOf(broker).metrics.registry.metrics();
 		expect(text).toMatch(/platform_job_attempts_total\{[^}]*job="probe.flaky"[^}]*outcome="failed"[^}]*\} [1-9]/);
