@@ -85,13 +85,13 @@ export class JobOutcomes {
 	async #completeAndRecord(group: Success[]): Promise<boolean[]> {
 		return await this.#store.transact(async (tx) => {
 			const completed = new Set<string>();
-			for (const [name, taken] of Map.groupBy(group, (success) => success.taken.name)) {
-				for (const id of await this.#queue.completeWithin(
+			for (const [name, successes] of Map.groupBy(group, (success) => success.taken.name)) {
+				const ids = await this.#queue.completeWithin(
 					tx.client,
 					name,
-					taken.map((success) => success.taken),
-				))
-					completed.add(id);
+					successes.map((success) => success.taken),
+				);
+				for (const id of ids) completed.add(id);
 			}
 			await tx.appendToStreams(group.filter((success) => completed.has(success.taken.id)));
 			return group.map((success) => completed.has(success.taken.id));

@@ -203,7 +203,6 @@ export class JobQueue {
 	/**
 	 * Completes taken jobs inside the caller's transaction, each only if it is still the attempt
 	 * this node took (not failed by its timeout and taken again meanwhile); the ids it completed.
-	 * pg-boss's own completion after the handler then finds them done and changes nothing.
 	 */
 	async completeWithin(client: Pick<pg.PoolClient, "query">, name: string, taken: readonly TakenAttempt[]): Promise<Set<string>> {
 		const response = (await this.boss.complete(name, [...taken], null, { db: databaseOf(client) })) as { settled?: string[] };
