@@ -18,7 +18,9 @@ export type AttemptDeps = {
 /**
  * One attempt of a job: check the payload, run the handler until it returns or the attempt's
  * signal aborts (timeout, stop), check the result, then record the outcome. A failure is
- * rethrown so the queue schedules the next attempt; the worker itself goes on either way.
+ * rethrown so the queue schedules the next attempt; the worker itself goes on either way. A
+ * handler that returns after its job stopped being this attempt's is a failed attempt too,
+ * recorded here and not rethrown: the queue has already moved the job on.
  */
 export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: AttemptDeps): Promise<void> {
 	const outcome = {
@@ -35,6 +37,25 @@ export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: 
 		return attemptLogger;
 	};
 	const started = performance.now();
+	/** Records a failed attempt: its error, its outcome event, its metrics and a log line. */
+	const recordFailure = async (err: unknown) => {
+		outcome.durationMs = Math.round(performance.now() - started);
+		// Whether this was the last attempt is the job's own limit, which outlives a change of the definition's.
+		outcome.maxAttempts = (await deps.attemptsAllowed(taken).catch(() => undefined)) ?? outcome.maxAttempts;
+		const message = err instanceof Error ? err.message : String(err);
+		const dead = outcome.attempt >= outcome.maxAttempts;
+		const kind = dead ? ("dead" as const) : ("failed" as const);
+		deps.metrics.attempts.inc({ job: job.name, outcome: kind });
+		deps.metrics.duration.observe({ job: job.name, outcome: kind }, outcome.durationMs / 1000);
+		logger()[dead ? "error" : "warn"](
+			{ err, durationMs: outcome.durationMs },
+			dead ? "job dead after its last attempt" : "job attempt failed",
+		);
+		await deps.outcomes
+			.failed(outcome, message, kind)
+			.catch((recordErr: unknown) => logger().error({ err: recordErr }, "job failure not recorded"));
+	};
+	let completed: boolean;
 	try {
 		const payload = job.payload.safeParse(taken.data);
 		if (!payload.success) throw new Error(`payload is invalid: ${describeIssues(fieldIssues(payload.error))}`);
@@ -58,33 +79,20 @@ export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: 
 			const checked = job.result.safeParse(result);
 			if (!checked.success) throw new Error(`handler returned an invalid result: ${describeIssues(fieldIssues(checked.error))}`);
 		}
-	} catch (err) {
 		outcome.durationMs = Math.round(performance.now() - started);
-		// Whether this was the last attempt is the job's own limit, which outlives a change of the definition's.
-		outcome.maxAttempts = (await deps.attemptsAllowed(taken).catch(() => undefined)) ?? outcome.maxAttempts;
-		const message = err instanceof Error ? err.message : String(err);
-		const dead = outcome.attempt >= outcome.maxAttempts;
-		const kind = dead ? ("dead" as const) : ("failed" as const);
-		deps.metrics.attempts.inc({ job: job.name, outcome: kind });
-		deps.metrics.duration.observe({ job: job.name, outcome: kind }, outcome.durationMs / 1000);
-		logger()[dead ? "error" : "warn"](
-			{ err, durationMs: outcome.durationMs },
-			dead ? "job dead after its last attempt" : "job attempt failed",
-		);
-		await deps.outcomes
-			.failed(outcome, message, kind)
-			.catch((recordErr: unknown) => logger().error({ err: recordErr }, "job failure not recorded"));
+		completed = await deps.outcomes.succeeded(outcome, taken);
+	} catch (err) {
+		await recordFailure(err);
 		throw err;
 	}
-	outcome.durationMs = Math.round(performance.now() - started);
-	deps.metrics.attempts.inc({ job: job.name, outcome: "succeeded" });
-	deps.metrics.duration.observe({ job: job.name, outcome: "succeeded" }, outcome.durationMs / 1000);
-	if (!(await deps.outcomes.succeeded(outcome, taken))) {
-		logger().warn(
-			{ durationMs: outcome.durationMs },
-			"job attempt finished after the job was failed for its timeout; its next attempt counts",
-		);
+	if (completed) {
+		deps.metrics.attempts.inc({ job: job.name, outcome: "succeeded" });
+		deps.metrics.duration.observe({ job: job.name, outcome: "succeeded" }, outcome.durationMs / 1000);
+		return;
 	}
+	// The job was no longer this attempt's when it finished: another node's monitor failed it for
+	// its timeout first, or an operator cancelled it. Nobody else records that attempt; the next runs.
+	await recordFailure(new Error("attempt finished after its job had been failed for its timeout or cancelled"));
 }
 
 /** Timers fire a little early or late; an abort this close to the timeout is the timeout. */

@@ -1,6 +1,8 @@
 import type { ServiceBroker } from "moleculer";
+import type { Job } from "pg-boss";
+import { z } from "zod";
 import { platformOf } from "../../../platform/bootstrap/index.ts";
-import type { JobView } from "../../../platform/jobs/index.ts";
+import { defineJob, type JobView, runAttempt } from "../../../platform/jobs/index.ts";
 import { startBroker } from "../../support/broker.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { eventually } from "../../support/eventually.ts";
@@ -175,6 +177,33 @@ describe("background jobs", () => {
 			expect(await succeed(taken)).toBe(false);
 			expect(await stateOf(taken.id)).not.toBe("completed");
 			expect(await outcomes(taken.id)).toEqual([]);
+		});
+
+		it("records an attempt whose job was failed while its handler ran as a failed attempt", async () => {
+			const [taken] = await take(1);
+			if (!taken) throw new Error("no job taken");
+			const cradle = platformOf(broker).container.awilix.cradle;
+			const lateJob = defineJob({
+				name: QUEUE,
+				description: "Returns only after its job was failed under it.",
+				payload: z.object({ i: z.number() }),
+				maxAttempts: 3,
+				async handler() {
+					await cradle.jobQueue.boss.fail(QUEUE, taken.id, { message: "timed out on another node" });
+				},
+			});
+			const attempt = runAttempt(lateJob, { ...taken, signal: new AbortController().signal } as Job<unknown>, {
+				outcomes: cradle.jobOutcomes,
+				metrics: cradle.jobMetrics,
+				logger: platformOf(broker).logger,
+				call: () => Promise.resolve(undefined),
+				resolve: (name) => cradle[name],
+				attemptsAllowed: (job) => cradle.jobQueue.attemptsAllowed(QUEUE, job.id),
+			});
+			await expect(attempt).resolves.toBeUndefined();
+			// The queue retries failed jobs at once, so this may be another test's job, taken again.
+			expect((await outcomes(taken.id)).at(-1)).toEqual(["jobs.JobFailed", taken.retryCount + 1]);
+			expect(await stateOf(taken.id)).not.toBe("completed");
 		});
 	});
 
