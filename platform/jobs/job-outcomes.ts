@@ -49,8 +49,9 @@ export class JobOutcomes {
 	/**
 	 * Completes the job and records its success in one transaction, so that the event exists
 	 * exactly when the job is done: a success is never told of a job that is still to run, nor
-	 * twice. False when this attempt was no longer the job's (it outlived its timeout and the
-	 * job was failed meanwhile): nothing is recorded, and the job's next attempt tells the story.
+	 * twice. False when this attempt was no longer the job's (the job was failed for its
+	 * timeout, or cancelled, meanwhile): nothing is completed or recorded, and the caller records
+	 * the attempt as failed.
 	 */
 	async succeeded(outcome: AttemptOutcome, taken: TakenAttempt): Promise<boolean> {
 		const success = { ...this.#entry("succeeded", outcome), taken: { name: outcome.job, id: taken.id, retryCount: taken.retryCount } };
