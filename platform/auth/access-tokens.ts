@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { errors, jwtVerify, SignJWT } from "jose";
+import { BoundedMap } from "../collections/index.ts";
 import type { Config } from "../config/index.ts";
 import { UnauthenticatedError } from "../errors/index.ts";
 import { ALGORITHM, type SigningKey } from "./signing-key.ts";
@@ -20,7 +21,7 @@ export class AccessTokens {
 	/** Loading or making the key is asynchronous; the container's singletons are not. */
 	readonly #key: Promise<SigningKey>;
 	readonly #config: Config["auth"];
-	readonly #verified = new Map<string, Verified>();
+	readonly #verified = new BoundedMap<string, Verified>(CACHE_SIZE);
 
 	constructor(key: Promise<SigningKey>, config: Config["auth"]) {
 		this.#key = key;
@@ -70,7 +71,6 @@ export class AccessTokens {
 			);
 		}
 		const user = { id: payload.sub as string, email: String(payload.email ?? ""), name: String(payload.name ?? "") };
-		if (this.#verified.size >= CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value as string);
 		this.#verified.set(token, { user, expiresAtMs: (payload.exp as number) * 1000 });
 		return user;
 	}

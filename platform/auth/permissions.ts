@@ -1,3 +1,5 @@
+import { BoundedMap } from "../collections/index.ts";
+
 /**
  * What an exposed action asks of its caller: anyone (`public`), any signed-in user
  * (`authenticated`), or every one of a list of permissions (`ledger:accounts:write`). An
@@ -19,7 +21,7 @@ type RoleDefinitions = Readonly<Record<string, readonly string[]>>;
 const REMEMBERED_COMBINATIONS = 1_000;
 
 /** Permissions by role combination, per set of definitions (the config's, fixed for a node's life). */
-const remembered = new WeakMap<RoleDefinitions, Map<string, string[]>>();
+const remembered = new WeakMap<RoleDefinitions, BoundedMap<string, string[]>>();
 
 /**
  * The permissions of a set of roles, from the roles' definitions; unknown roles grant nothing.
@@ -28,14 +30,13 @@ const remembered = new WeakMap<RoleDefinitions, Map<string, string[]>>();
 export function permissionsOf(roles: readonly string[], definitions: RoleDefinitions): string[] {
 	let byRoles = remembered.get(definitions);
 	if (!byRoles) {
-		byRoles = new Map();
+		byRoles = new BoundedMap(REMEMBERED_COMBINATIONS);
 		remembered.set(definitions, byRoles);
 	}
 	const key = roles.join("\n");
 	let held = byRoles.get(key);
 	if (!held) {
 		held = [...new Set(roles.flatMap((role) => definitions[role] ?? []))];
-		if (byRoles.size >= REMEMBERED_COMBINATIONS) byRoles.clear();
 		byRoles.set(key, held);
 	}
 	return held;

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { BoundedMap } from "../collections/index.ts";
 import type { EventStore } from "../eventstore/index.ts";
 
 /** One step of a user's roles: a grant adds its role, a revoke removes it. */
@@ -44,7 +45,7 @@ export class RoleView {
 	readonly #store: EventStore;
 	readonly #prefix: string;
 	readonly #channel: string;
-	readonly #local = new Map<string, Local>();
+	readonly #local = new BoundedMap<string, Local>(LOCAL_SIZE);
 	#subscriber: Redis | undefined;
 	/** Whether changes reach this node now; only then does it answer from memory. */
 	#listening = false;
@@ -87,7 +88,6 @@ export class RoleView {
 	}
 
 	#remember(userId: string, roles: string[]): void {
-		if (this.#local.size >= LOCAL_SIZE) this.#local.delete(this.#local.keys().next().value as string);
 		this.#local.set(userId, { roles, until: Date.now() + LOCAL_TTL_MS });
 	}
 

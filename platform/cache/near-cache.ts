@@ -1,3 +1,4 @@
+import { BoundedMap } from "../collections/index.ts";
 import type { Generation } from "./generation.ts";
 
 /**
@@ -36,7 +37,7 @@ export type Found = { gen: Generation; key: string; json: string };
  * with, like the Redis level's, so a changed generation retires every answer about it.
  */
 export class NearCache {
-	readonly #generations = new Map<string, KnownGeneration>();
+	readonly #generations = new BoundedMap<string, KnownGeneration>(LOCAL_GENERATIONS);
 	readonly #answers = new Map<string, KnownAnswer>();
 	/** Characters of the answers kept. */
 	#answerChars = 0;
@@ -90,7 +91,7 @@ export class NearCache {
 			this.#changedWhileWatched.delete(genKey);
 		}
 		if (found === undefined || changed || !this.#listening || watch.session !== this.#session) return;
-		this.#keepGeneration(genKey, { gen: found.gen, until: this.#now() + LOCAL_TTL_MS });
+		this.#generations.set(genKey, { gen: found.gen, until: this.#now() + LOCAL_TTL_MS });
 		this.#keepAnswer(found.key, { gen: found.gen, json: found.json });
 	}
 
@@ -125,12 +126,6 @@ export class NearCache {
 		// Reads still on their way belong to the old session and learn nothing; their counts stay
 		// so that a read of the next session sees a change made while it too was on its way.
 		this.#changedWhileWatched.clear();
-	}
-
-	#keepGeneration(genKey: string, known: KnownGeneration): void {
-		this.#generations.delete(genKey);
-		if (this.#generations.size >= LOCAL_GENERATIONS) this.#generations.delete(this.#generations.keys().next().value as string);
-		this.#generations.set(genKey, known);
 	}
 
 	#keepAnswer(key: string, answer: KnownAnswer): void {

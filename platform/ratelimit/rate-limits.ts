@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory } from "rate-limiter-flexible";
+import { BoundedMap } from "../collections/index.ts";
 import type { Config } from "../config/index.ts";
 import { BatchedWindows, type LimitedWindow } from "./batched-windows.ts";
 import { RedisWindows, type WindowCount } from "./redis-windows.ts";
@@ -25,7 +26,7 @@ type Window = { scope: string; limit: Limit; id: string };
 /** A call's windows, and the same with their Redis keys, as counted for one action and caller. */
 type CallerWindows = { windows: Window[]; keyed: LimitedWindow[] };
 
-/** Callers whose windows are remembered; when full, all are forgotten (a few microseconds each to make again). */
+/** Callers whose windows are remembered; beyond that the oldest is forgotten (a few microseconds to make again). */
 const REMEMBERED_CALLERS = 10_000;
 
 /**
@@ -43,7 +44,7 @@ export class RateLimits {
 	readonly #keyPrefix: string;
 	readonly #inMemory = new Map<string, RateLimiterMemory>();
 	/** Every gateway call asks for its windows; the same callers come back again and again. */
-	readonly #callerWindows = new Map<string, CallerWindows>();
+	readonly #callerWindows = new BoundedMap<string, CallerWindows>(REMEMBERED_CALLERS);
 
 	constructor(config: Config["rateLimits"], redis: Redis | undefined, keyPrefix: string) {
 		this.#config = config;
@@ -105,7 +106,6 @@ export class RateLimits {
 				points: w.limit.points,
 			}));
 			known = { windows, keyed };
-			if (this.#callerWindows.size >= REMEMBERED_CALLERS) this.#callerWindows.clear();
 			this.#callerWindows.set(id, known);
 		}
 		return known;
