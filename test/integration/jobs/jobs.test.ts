@@ -113,7 +113,12 @@ describe("background jobs", () => {
 	it("fails an attempt that hangs past its timeout and goes on with the next job", async () => {
 		const hung = await enqueue("probe.hang", { marker: "hang-1", hang: true });
 		const next = await enqueue("probe.hang", { marker: "hang-2", hang: false });
-		const dead = await settled("probe.hang", hung.id, "dead");
+		// pg-boss fails a timed-out attempt on its own while the worker records the attempt's error,
+		// so the job can show dead a moment before its error is there.
+		const dead = await eventually(`${hung.id} dead with its error`, async () => {
+			const view = await inspect("probe.hang", hung.id);
+			return view.state === "dead" && view.failures.length > 0 ? view : undefined;
+		});
 		expect(dead.failures[0]?.error).toBe("attempt timed out after 1s");
 		await settled("probe.hang", next.id, "succeeded");
 	});
