@@ -58,7 +58,9 @@ const APPEND_MANY = statementsOf(MANY_ROWS, "many");
 /**
  * Events beyond the checkpoint in commit order, stopping below the oldest transaction still
  * in flight: every transaction under pg_snapshot_xmin has ended, so nothing can appear later
- * before what this returns.
+ * before what this returns. The ORDER BY names the table's column: a bare `transaction_id`
+ * would be EVENT_COLUMNS' text alias, whose order is not commit order ('100' < '99') and
+ * which no index serves.
  */
 const READ_ALL = {
 	name: "eventstore.read-all",
@@ -66,7 +68,7 @@ const READ_ALL = {
 SELECT ${EVENT_COLUMNS} FROM events
 WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY transaction_id, global_position
+ORDER BY events.transaction_id, events.global_position
 LIMIT $3`,
 };
 
@@ -312,7 +314,8 @@ export class EventStore {
 	/** Where the store ends in commit order: the place after which only new appends will come; START when empty. */
 	async head(): Promise<Checkpoint> {
 		const { rows } = await this.#pg.query<{ transaction_id: string; global_position: string }>(
-			"SELECT transaction_id::text AS transaction_id, global_position FROM events ORDER BY transaction_id DESC, global_position DESC LIMIT 1",
+			// Ordered by the column, not its text alias (see READ_ALL).
+			"SELECT transaction_id::text AS transaction_id, global_position FROM events ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1",
 		);
 		const row = rows[0];
 		return row ? { transactionId: row.transaction_id, position: Number(row.global_position) } : START;

@@ -1,6 +1,10 @@
 import type { Checkpoint, EventMetadata, RecordedEvent } from "./types.ts";
 
-/** The columns every read selects, in the shape `toRecordedEvent` expects. */
+/**
+ * The columns every read selects, in the shape `toRecordedEvent` expects. The transaction id
+ * comes out as text (a JavaScript number cannot hold every xid8), under the column's own
+ * name: a query that orders by it must name the column as `events.transaction_id`.
+ */
 export const EVENT_COLUMNS = `global_position, stream_id, stream_version, event_id, type, schema_version, data, metadata,
   transaction_id::text AS transaction_id, recorded_at`;
 

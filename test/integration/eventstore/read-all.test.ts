@@ -70,6 +70,23 @@ describe("EventStore.readAll", () => {
 		expect((await drain(es, checkpoint)).events.map((e) => e.streamId)).toEqual(["lower-position-open", "higher-position-committed"]);
 	});
 
+	it("orders by transaction id as a number, also where ids gain a digit", async () => {
+		// Ids far below every real one, so that these events come first in commit order; 99
+		// sorts after 100 as text, and the event of transaction 99 has the highest position.
+		const insertWithXid = `INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, transaction_id)
+		  VALUES ($1, 1, gen_random_uuid(), 'test.Happened', 1, '{}', $2::xid8)`;
+		await es.pool.query(insertWithXid, ["xid-100-first", "100"]);
+		await es.pool.query(insertWithXid, ["xid-100-second", "100"]);
+		await es.pool.query(insertWithXid, ["xid-99", "99"]);
+		// Its real transaction id has more digits and starts with a lower one.
+		await es.store.append("xid-real", [{ type: "test.Happened", schemaVersion: 1, data: {} }]);
+
+		const { events, checkpoint } = await drain(es, START);
+		const ours = events.filter((e) => e.streamId.startsWith("xid-")).map((e) => e.streamId);
+		expect(ours).toEqual(["xid-99", "xid-100-first", "xid-100-second", "xid-real"]);
+		expect(await es.store.head()).toEqual(checkpoint);
+	});
+
 	it("finds the event at a global position", async () => {
 		const { position } = await es.store.append("at-1", [{ type: "test.Happened", schemaVersion: 1, data: {} }]);
 		expect((await es.store.eventAt(position))?.streamId).toBe("at-1");
