@@ -29,14 +29,18 @@ export async function getAccount(pool: pg.Pool, q: z.output<typeof accountQuery>
 	return rows[0];
 }
 
+/**
+ * A page of an account's lines, newest first, off the primary key (account_id, position).
+ * The ORDER BY names the table's column: a bare `position` would be the float8 alias, which
+ * no index serves, so every page would sort the account's whole history.
+ */
+export const TRANSACTIONS_PAGE_SQL = `SELECT t.position::float8 AS position, t.kind, t.amount::float8 AS amount, t.currency,
+   t.transfer_id AS "transferId", t.balance_after::float8 AS "balanceAfter", t.recorded_at AS "recordedAt"
+ FROM ledger_account_transactions t WHERE t.account_id = $1 AND ($2::bigint IS NULL OR t.position < $2)
+ ORDER BY t.position DESC LIMIT $3`;
+
 export async function listTransactions(pool: pg.Pool, q: z.output<typeof transactionsQuery>) {
-	const { rows } = await pool.query(
-		`SELECT position::float8 AS position, kind, amount::float8 AS amount, currency, transfer_id AS "transferId",
-		   balance_after::float8 AS "balanceAfter", recorded_at AS "recordedAt"
-		 FROM ledger_account_transactions WHERE account_id = $1 AND ($2::bigint IS NULL OR position < $2)
-		 ORDER BY position DESC LIMIT $3`,
-		[q.accountId, q.before ?? null, q.limit],
-	);
+	const { rows } = await pool.query(TRANSACTIONS_PAGE_SQL, [q.accountId, q.before ?? null, q.limit]);
 	return rows;
 }
 
