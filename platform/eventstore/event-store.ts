@@ -3,7 +3,8 @@ import type pg from "pg";
 import { GroupCommit } from "../concurrency/group-commit.ts";
 import { inTransaction } from "../postgres/in-transaction.ts";
 import { DuplicateEventError, WrongExpectedVersionError } from "./errors.ts";
-import { EVENT_COLUMNS, type EventRow, toRecordedEvent } from "./rows.ts";
+import { ANY_AFTER, EVENT_AT, HEAD, READ_ALL, READ_STREAM } from "./read-statements.ts";
+import { type EventRow, toRecordedEvent } from "./rows.ts";
 import { type AppendResult, type Checkpoint, type ExpectedVersion, type NewEvent, type RecordedEvent, START } from "./types.ts";
 
 /** Checks an event against its contract before it is stored; throws a typed error if it fails. */
@@ -54,34 +55,6 @@ const statementsOf = (rows: string, shape: string) =>
 /** Most commands append one event; a one-row VALUES saves the arrays' encoding and unnesting. */
 const APPEND_ONE = statementsOf(ONE_ROW, "one");
 const APPEND_MANY = statementsOf(MANY_ROWS, "many");
-
-/**
- * Events beyond the checkpoint in commit order, stopping below the oldest transaction still
- * in flight: every transaction under pg_snapshot_xmin has ended, so nothing can appear later
- * before what this returns. The ORDER BY names the table's column: a bare `transaction_id`
- * would be EVENT_COLUMNS' text alias, whose order is not commit order ('100' < '99') and
- * which no index serves.
- */
-const READ_ALL = {
-	name: "eventstore.read-all",
-	text: `
-SELECT ${EVENT_COLUMNS} FROM events
-WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
-  AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY events.transaction_id, events.global_position
-LIMIT $3`,
-};
-
-/** Committed events after the checkpoint, whether or not readAll may return them yet. */
-const ANY_AFTER = {
-	name: "eventstore.any-after",
-	text: "SELECT EXISTS (SELECT 1 FROM events WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)) AS any",
-};
-
-const READ_STREAM = {
-	name: "eventstore.read-stream",
-	text: `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
-};
 
 /**
  * Events to many streams in one statement, each after its stream's head ("any" version);
@@ -313,17 +286,14 @@ export class EventStore {
 
 	/** Where the store ends in commit order: the place after which only new appends will come; START when empty. */
 	async head(): Promise<Checkpoint> {
-		const { rows } = await this.#pg.query<{ transaction_id: string; global_position: string }>(
-			// Ordered by the column, not its text alias (see READ_ALL).
-			"SELECT transaction_id::text AS transaction_id, global_position FROM events ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1",
-		);
+		const { rows } = await this.#pg.query<{ transaction_id: string; global_position: string }>(HEAD);
 		const row = rows[0];
 		return row ? { transactionId: row.transaction_id, position: Number(row.global_position) } : START;
 	}
 
 	/** The event recorded at a global position, if any (to look up what a reply's position refers to); `db` as in readAll. */
 	async eventAt(position: number, db: Queryable = this.#pg): Promise<RecordedEvent | undefined> {
-		const { rows } = await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE global_position = $1`, [position]);
+		const { rows } = await db.query<EventRow>({ ...EVENT_AT, values: [position] });
 		return rows[0] ? toRecordedEvent(rows[0]) : undefined;
 	}
 
