@@ -8,14 +8,16 @@ export type RelayLag = { positions: number; seconds: number };
  * waits beyond the checkpoint (after a late commit the checkpoint's position can sit below
  * the head with nothing left to send; a waiting event counts at least 1). Seconds: the age
  * of the next committed event the relay has not published yet (also one held back behind a
- * transaction still in flight), 0 when it is caught up.
+ * transaction still in flight), 0 when it is caught up. The checkpoint goes into `waiting` as
+ * values, not as a join: joined, its comparison was a filter over the whole commit-order
+ * index instead of where the index scan starts, and a caught-up relay's lag read every event.
  */
-const LAG_SQL = `
+export const LAG_SQL = `
 WITH c AS (SELECT transaction_id, position FROM relay_checkpoint),
 waiting AS (
   SELECT e.recorded_at
-  FROM events e, c
-  WHERE (e.transaction_id, e.global_position) > (c.transaction_id, c.position)
+  FROM events e
+  WHERE (e.transaction_id, e.global_position) > ((SELECT transaction_id FROM c), (SELECT position FROM c))
   ORDER BY e.transaction_id, e.global_position
   LIMIT 1)
 SELECT
