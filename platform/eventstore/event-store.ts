@@ -58,14 +58,17 @@ const APPEND_MANY = statementsOf(MANY_ROWS, "many");
 
 /**
  * Events to many streams in one statement, each after its stream's head ("any" version);
- * an event whose id is already stored is skipped, so recording it again adds nothing.
+ * an event whose id is already stored is skipped, so recording it again adds nothing. It is
+ * left out before the new versions are counted, so it takes none of them (ON CONFLICT alone
+ * skipped it after, leaving a gap in its stream); ON CONFLICT stays for a concurrent insert.
  */
 const APPEND_TO_STREAMS = {
 	name: "eventstore.append-to-streams",
 	text: `
 WITH e AS (
   SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
-    WITH ORDINALITY AS e(stream_id, id, type, schema_version, data, metadata, ord)),
+    WITH ORDINALITY AS e(stream_id, id, type, schema_version, data, metadata, ord)
+  WHERE NOT EXISTS (SELECT 1 FROM events stored WHERE stored.event_id = e.id)),
 head AS (
   SELECT s.stream_id, COALESCE((SELECT MAX(stream_version) FROM events WHERE stream_id = s.stream_id), 0) AS version
   FROM (SELECT DISTINCT stream_id FROM e) s)
