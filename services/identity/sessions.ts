@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { hashRefreshToken, newRefreshToken } from "../../platform/auth/index.ts";
 import { UnauthenticatedError } from "../../platform/errors/index.ts";
-import { inTransaction } from "../../platform/postgres/index.ts";
+import { deleteInBatches, inTransaction } from "../../platform/postgres/index.ts";
 
 type TokenRow = { family_id: string; user_id: string; expires_at: Date; used_at: Date | null; revoked_at: Date | null };
 
@@ -62,15 +62,12 @@ async function revokeFamily(pool: pg.Pool, familyId: string): Promise<void> {
 }
 
 /** Deletes refresh tokens past their expiry, a batch at a time; the number deleted. */
-export async function purgeExpired(pool: pg.Pool, batch = 10_000): Promise<number> {
-	let total = 0;
-	for (;;) {
-		const { rowCount } = await pool.query(
-			`DELETE FROM identity_refresh_tokens WHERE token_hash IN (
-			   SELECT token_hash FROM identity_refresh_tokens WHERE expires_at < now() LIMIT $1)`,
-			[batch],
-		);
-		total += rowCount ?? 0;
-		if ((rowCount ?? 0) < batch) return total;
-	}
+export function purgeExpired(pool: pg.Pool, batch = 10_000): Promise<number> {
+	return deleteInBatches(
+		pool,
+		`DELETE FROM identity_refresh_tokens WHERE token_hash IN (
+		   SELECT token_hash FROM identity_refresh_tokens WHERE expires_at < now() LIMIT $1)`,
+		[],
+		batch,
+	);
 }
