@@ -1,4 +1,5 @@
 export { checkCron, JobDefinitionError } from "./cron-check.ts";
+export { purgeJobFailures } from "./failure-retention.ts";
 export { type Backoff, defineJob, JOB_DEFAULTS, type JobContext, type JobDefinition, serviceOfJob } from "./job-definition.ts";
 export { createJobMetrics, type JobMetrics } from "./job-metrics.ts";
 export { JobOutcomes } from "./job-outcomes.ts";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type EnqueueReply, enqueueParams, JobsMixin, type WithJobs } from "../../mixins/jobs.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { ConflictError, NotFoundError } from "../../platform/errors/index.ts";
-import { defineJob, JOB_STATES, jobView, serviceOfJob } from "../../platform/jobs/index.ts";
+import { defineJob, JOB_STATES, jobView, purgeJobFailures, serviceOfJob } from "../../platform/jobs/index.ts";
 import { checkLag, type LagReport, lagGaugesOf } from "./lag-report.ts";
 
 const jobName = z.string().regex(/^[\w-]+\.[\w./-]+$/, "must be <service>.<job>");
@@ -28,6 +28,21 @@ const checkLagJob = defineJob({
 	},
 });
 
+/** Hourly: the failed attempts' errors go once the queue no longer keeps their job (jobs.retentionDays). */
+const purgeFailuresJob = defineJob({
+	name: "jobs.purgeFailures",
+	description: "Deletes the errors of failed job attempts older than jobs.retentionDays, hourly.",
+	payload: z.strictObject({}),
+	cron: { schedule: "23 * * * *", payload: {} },
+	maxAttempts: 3,
+	concurrency: 1,
+	async handler(_payload, ctx) {
+		const deleted = await purgeJobFailures(ctx.resolve("pg"), ctx.resolve("config").jobs.retentionDays);
+		ctx.logger.info({ deleted }, "old job failures purged");
+		return { deleted };
+	},
+});
+
 /**
  * The job queue as actions: `enqueue` (routed to the service that declares the job, which
  * checks the payload), `list`, `get` (with every failed attempt's error) and `retry` (a dead
@@ -35,7 +50,7 @@ const checkLagJob = defineJob({
  */
 export default {
 	name: "jobs",
-	mixins: [PlatformMixin, JobsMixin([checkLagJob])],
+	mixins: [PlatformMixin, JobsMixin([checkLagJob, purgeFailuresJob])],
 	actions: {
 		enqueue: {
 			input: enqueueParams,
