@@ -37,6 +37,10 @@ export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: 
 		return attemptLogger;
 	};
 	const started = performance.now();
+	const count = (kind: "succeeded" | "failed" | "dead") => {
+		deps.metrics.attempts.inc({ job: job.name, outcome: kind });
+		deps.metrics.duration.observe({ job: job.name, outcome: kind }, outcome.durationMs / 1000);
+	};
 	/** Records a failed attempt: its error, its outcome event, its metrics and a log line. */
 	const recordFailure = async (err: unknown) => {
 		outcome.durationMs = Math.round(performance.now() - started);
@@ -45,8 +49,7 @@ export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: 
 		const message = err instanceof Error ? err.message : String(err);
 		const dead = outcome.attempt >= outcome.maxAttempts;
 		const kind = dead ? ("dead" as const) : ("failed" as const);
-		deps.metrics.attempts.inc({ job: job.name, outcome: kind });
-		deps.metrics.duration.observe({ job: job.name, outcome: kind }, outcome.durationMs / 1000);
+		count(kind);
 		logger()[dead ? "error" : "warn"](
 			{ err, durationMs: outcome.durationMs },
 			dead ? "job dead after its last attempt" : "job attempt failed",
@@ -86,8 +89,7 @@ export async function runAttempt(job: JobDefinition, taken: Job<unknown>, deps: 
 		throw err;
 	}
 	if (completed) {
-		deps.metrics.attempts.inc({ job: job.name, outcome: "succeeded" });
-		deps.metrics.duration.observe({ job: job.name, outcome: "succeeded" }, outcome.durationMs / 1000);
+		count("succeeded");
 		return;
 	}
 	// The job was no longer this attempt's when it finished: another node's monitor failed it for
