@@ -1,10 +1,5 @@
-import { join } from "node:path";
-import pg from "pg";
-import pino from "pino";
-import { migrate } from "../../../platform/migrate/index.ts";
 import { TRANSACTIONS_PAGE_SQL } from "../../../services/ledger/queries.ts";
-import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
-import { PROJECT_ROOT } from "../../support/node-process.ts";
+import { type PlanDatabase, planDatabase } from "../../support/plan-database.ts";
 import { requireServers } from "../../support/servers.ts";
 
 /**
@@ -13,27 +8,16 @@ import { requireServers } from "../../support/servers.ts";
  * say), and every page would sort the account's whole history.
  */
 describe("ledger transactions page", () => {
-	let db: TestDatabase;
-	let client: pg.Client;
+	let db: PlanDatabase;
 	beforeAll(async () => {
 		await requireServers("postgres");
-		db = await createTestDatabase("ledger_plan");
-		const pool = new pg.Pool({ connectionString: db.url, max: 1 });
-		await migrate(pool, join(PROJECT_ROOT, "migrations"), ["ledger"], pino({ level: "silent" }));
-		await pool.end();
-		client = new pg.Client({ connectionString: db.url });
-		await client.connect();
-		await client.query("SET enable_sort = off");
+		db = await planDatabase("ledger_plan", ["ledger"]);
 	});
 	afterAll(async () => {
-		await client?.end();
 		await db?.drop();
 	});
 
-	const planOf = async (values: unknown[]) => {
-		const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${TRANSACTIONS_PAGE_SQL}`, values);
-		return rows.map((r) => r["QUERY PLAN"]).join("\n");
-	};
+	const planOf = (values: unknown[]) => db.planOf(TRANSACTIONS_PAGE_SQL, values);
 
 	it("reads the first page backwards off the primary key, without a sort", async () => {
 		const plan = await planOf(["acc-1", null, 50]);
