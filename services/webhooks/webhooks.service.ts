@@ -9,6 +9,7 @@ import { ConsumerSet, createEventConsumer } from "../../platform/eventbus/index.
 import { inTransaction } from "../../platform/postgres/index.ts";
 import { publishedTopics } from "../../platform/relay/index.ts";
 import { deliverJob } from "./deliver.job.ts";
+import { DELIVERIES_PAGE_SQL, DELIVERY_COLUMNS, type DeliveryRow, deliveryView } from "./delivery-rows.ts";
 import { DELIVER_JOB, dispatcherSink } from "./dispatcher.ts";
 import { isPrivateAddress } from "./outbound-post.ts";
 import { newSecret } from "./signature.ts";
@@ -26,35 +27,6 @@ const deliveriesParams = z.strictObject({
 	state: z.enum(["pending", "succeeded", "dead"]).optional(),
 	// Coerced: over REST it arrives in the query string.
 	limit: z.coerce.number().int().min(1).max(1_000).default(100),
-});
-
-type DeliveryRow = {
-	id: string;
-	subscription_id: string;
-	event_id: string;
-	event_type: string;
-	state: string;
-	attempts: number;
-	last_status: number | null;
-	last_error: string | null;
-	last_latency_ms: number | null;
-	created_at: Date;
-	updated_at: Date;
-};
-const DELIVERY_COLUMNS =
-	"id, subscription_id, event_id, event_type, state, attempts, last_status, last_error, last_latency_ms, created_at, updated_at";
-const deliveryView = (r: DeliveryRow) => ({
-	id: r.id,
-	subscriptionId: r.subscription_id,
-	eventId: r.event_id,
-	eventType: r.event_type,
-	state: r.state,
-	attempts: r.attempts,
-	lastStatus: r.last_status,
-	lastError: r.last_error,
-	lastLatencyMs: r.last_latency_ms,
-	createdAt: r.created_at,
-	updatedAt: r.updated_at,
 });
 
 const CONSUMERS = Symbol("webhookDispatcher");
@@ -118,12 +90,7 @@ export default {
 			input: deliveriesParams,
 			async handler(ctx: Context<z.output<typeof deliveriesParams>>) {
 				const { subscriptionId, state, limit } = ctx.params;
-				const { rows } = await this.resolve("pg").query<DeliveryRow>(
-					`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries
-					 WHERE ($1::uuid IS NULL OR subscription_id = $1) AND ($2::text IS NULL OR state = $2)
-					 ORDER BY created_at DESC LIMIT $3`,
-					[subscriptionId ?? null, state ?? null, limit],
-				);
+				const { rows } = await this.resolve("pg").query<DeliveryRow>(DELIVERIES_PAGE_SQL, [subscriptionId ?? null, state ?? null, limit]);
 				return rows.map(deliveryView);
 			},
 		},
