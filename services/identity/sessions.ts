@@ -17,12 +17,22 @@ export async function startSession(pool: pg.Pool, userId: string, ttlDays: numbe
 }
 
 /**
+ * Rotations and revocations of one family take turns. A revocation's UPDATE sees only the
+ * rows committed when it starts; without the lock, a rotation committing meanwhile would add a
+ * token that the logout (or the reuse detection) meant to revoke, and that token would live on.
+ */
+const LOCK_FAMILY = "SELECT pg_advisory_xact_lock(hashtextextended('identity.refresh-family:' || $1::text, 0))";
+
+/**
  * Uses up a refresh token and hands out the next one of its family. A token used before or
  * revoked means someone else holds a copy: the whole family is revoked.
  */
 export async function rotate(pool: pg.Pool, token: string, ttlDays: number): Promise<{ userId: string; refreshToken: string }> {
 	const hash = hashRefreshToken(token);
 	const rotated = await inTransaction(pool, async (client) => {
+		const family = await familyOf(client, hash);
+		if (family === undefined) return undefined;
+		await client.query(LOCK_FAMILY, [family]);
 		const { rows } = await client.query<TokenRow>(
 			`UPDATE identity_refresh_tokens SET used_at = now()
 			 WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
@@ -51,14 +61,22 @@ export async function rotate(pool: pg.Pool, token: string, ttlDays: number): Pro
 
 /** Logout: the token's whole family is revoked. Unknown tokens are ignored (logging out twice is fine). */
 export async function endSession(pool: pg.Pool, token: string): Promise<void> {
-	const { rows } = await pool.query<{ family_id: string }>("SELECT family_id FROM identity_refresh_tokens WHERE token_hash = $1", [
-		hashRefreshToken(token),
+	const family = await familyOf(pool, hashRefreshToken(token));
+	if (family !== undefined) await revokeFamily(pool, family);
+}
+
+async function familyOf(db: pg.Pool | pg.PoolClient, tokenHash: string): Promise<string | undefined> {
+	const { rows } = await db.query<{ family_id: string }>("SELECT family_id FROM identity_refresh_tokens WHERE token_hash = $1", [
+		tokenHash,
 	]);
-	if (rows[0]) await revokeFamily(pool, rows[0].family_id);
+	return rows[0]?.family_id;
 }
 
 async function revokeFamily(pool: pg.Pool, familyId: string): Promise<void> {
-	await pool.query("UPDATE identity_refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL", [familyId]);
+	await inTransaction(pool, async (client) => {
+		await client.query(LOCK_FAMILY, [familyId]);
+		await client.query("UPDATE identity_refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL", [familyId]);
+	});
 }
 
 /** Deletes refresh tokens past their expiry, a batch at a time; the number deleted. */
