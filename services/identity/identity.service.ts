@@ -121,7 +121,7 @@ export default {
 				const input = ctx.params;
 				const { config } = this.platform();
 				const throttle = this.throttle;
-				await throttle.check(input.email, ctx.meta.ip);
+				await throttle.attempt(input.email, ctx.meta.ip);
 				const { rows } = await this.resolve("pg").query<Credentials>(
 					"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
 					[input.email],
@@ -129,11 +129,8 @@ export default {
 				const found = rows[0];
 				decoyHash ??= hashPassword("decoy password", config.auth.passwordCost);
 				const matches = await verifyPassword(input.password, found?.password_hash ?? (await decoyHash));
-				if (!found || !matches) {
-					await throttle.failed(input.email, ctx.meta.ip);
-					throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
-				}
-				await throttle.succeeded(input.email);
+				if (!found || !matches) throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
+				await throttle.succeeded(input.email, ctx.meta.ip);
 				return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, undefined);
 			},
 		},

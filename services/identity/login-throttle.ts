@@ -5,11 +5,12 @@ import type { Config } from "../../platform/config/index.ts";
 import { TooManyRequestsError } from "../../platform/errors/index.ts";
 
 /**
- * Failed logins counted per account and per IP in Redis (shared by every node; in memory
- * without Redis, in the embedded profile's one process); past the
- * limit, logins of that account or from that IP are refused for the rest of the window,
- * right or wrong password, so guessing costs a window per few tries. Account keys are hashed:
- * no email in Redis.
+ * Login attempts counted per account and per IP in Redis (shared by every node; in memory
+ * without Redis, in the embedded profile's one process). An attempt counts when it starts and
+ * a right password takes it back, so what stays counted are the failures, and guesses sent
+ * all at once count before any of them is answered. Past the limit, logins of that account or
+ * from that IP are refused for the rest of the window, right or wrong password, so guessing
+ * costs a window per few tries. Account keys are hashed: no email in Redis.
  */
 export class LoginThrottle {
 	readonly #perAccount: RateLimiterAbstract;
@@ -24,31 +25,32 @@ export class LoginThrottle {
 		this.#perIp = limiter("ip", config.maxFailuresPerIp);
 	}
 
-	/** Refuses with 429 and Retry-After seconds when the account or the IP is over its limit. */
-	async check(email: string, ip: string | undefined): Promise<void> {
-		const [account, fromIp] = await Promise.all([this.#perAccount.get(accountKey(email)), ip ? this.#perIp.get(ip) : null]);
-		for (const [state, limit] of [
-			[account, this.#perAccount.points],
-			[fromIp, this.#perIp.points],
-		] as const) {
-			if (state && state.consumedPoints >= limit) {
-				throw new TooManyRequestsError("Too many failed logins; try again later", Math.ceil(state.msBeforeNext / 1000), "LOGIN_THROTTLED");
-			}
-		}
+	/**
+	 * Counts an attempt before its password is checked; refuses with 429 and Retry-After seconds
+	 * when that takes the account or the IP past its limit.
+	 */
+	async attempt(email: string, ip: string | undefined): Promise<void> {
+		const counted = await Promise.all([pastLimit(this.#perAccount, accountKey(email)), ip ? pastLimit(this.#perIp, ip) : undefined]);
+		const refusals = counted.filter((state) => state !== undefined);
+		if (refusals.length === 0) return;
+		const retryAfterMs = Math.max(...refusals.map((state) => state.msBeforeNext));
+		throw new TooManyRequestsError("Too many failed logins; try again later", Math.ceil(retryAfterMs / 1000), "LOGIN_THROTTLED");
 	}
 
-	async failed(email: string, ip: string | undefined): Promise<void> {
-		// Going over the limit rejects with the limiter's state; the next check refuses.
-		const count = (limiter: RateLimiterAbstract, key: string) =>
-			limiter.consume(key).catch((res: RateLimiterRes | Error) => {
-				if (res instanceof Error) throw res;
-			});
-		await Promise.all([count(this.#perAccount, accountKey(email)), ip ? count(this.#perIp, ip) : undefined]);
+	/** A right password: the account's failures are cleared, and the IP's count of this attempt taken back. */
+	async succeeded(email: string, ip: string | undefined): Promise<void> {
+		await Promise.all([this.#perAccount.delete(accountKey(email)), ip ? this.#perIp.reward(ip, 1) : undefined]);
 	}
+}
 
-	/** A right password clears the account's failures (not the IP's). */
-	async succeeded(email: string): Promise<void> {
-		await this.#perAccount.delete(accountKey(email));
+/** Counts one attempt; the limiter's state when it went past the limit. */
+async function pastLimit(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes | undefined> {
+	try {
+		await limiter.consume(key);
+		return undefined;
+	} catch (res) {
+		if (res instanceof Error) throw res;
+		return res as RateLimiterRes;
 	}
 }
 

@@ -109,6 +109,22 @@ describe("identity", () => {
 		await expect(login("spray@example.com", undefined, "198.51.100.1")).resolves.toMatchObject({ user: { email: "spray@example.com" } });
 	});
 
+	it("counts guesses sent all at once before any of them is answered", async () => {
+		await register("raced@example.com");
+		// From as many IPs as guesses: only the account's limit (5) stands in their way.
+		const guesses = await Promise.allSettled(
+			Array.from({ length: 12 }, (_, i) => login("raced@example.com", `wrong guess ${i}`, `198.51.100.${100 + i}`)),
+		);
+		const codes = guesses.map((g) => (g.status === "rejected" ? (g.reason as { code: number }).code : 200)).sort();
+		expect(codes).toEqual([...Array(5).fill(401), ...Array(7).fill(429)]);
+		await expect(login("raced@example.com", undefined, "198.51.100.99")).rejects.toMatchObject({ code: 429, type: "LOGIN_THROTTLED" });
+	});
+
+	it("takes a right password's attempt back from its IP's count", async () => {
+		await register("regular@example.com");
+		for (let i = 0; i < 6; i++) await expect(login("regular@example.com", undefined, "192.0.2.77")).resolves.toBeDefined();
+	});
+
 	it("purges expired refresh tokens with its cron job", async () => {
 		const { userId } = await register("old@example.com");
 		const pg = platformOf(broker).container.resolve("pg");
