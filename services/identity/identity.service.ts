@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { z } from "zod";
 import { JobsMixin } from "../../mixins/jobs.mixin.ts";
@@ -8,6 +7,7 @@ import { type AuthMeta, hashPassword, requireUser, type TokenUser, verifyPasswor
 import { ConflictError, UnauthenticatedError } from "../../platform/errors/index.ts";
 import { defineJob } from "../../platform/jobs/index.ts";
 import { user } from "./domain/user.ts";
+import { claimEmail } from "./email-claims.ts";
 import { LoginThrottle } from "./login-throttle.ts";
 import { endSession, purgeExpired, rotate, startSession } from "./sessions.ts";
 
@@ -86,16 +86,12 @@ export default {
 				const { config } = this.platform();
 				const hash = await hashPassword(input.password, config.auth.passwordCost);
 				const pg = this.resolve("pg");
-				// Claims the email; a row left unregistered by a registration cut short is taken over.
-				const { rows } = await pg.query<{ user_id: string }>(
-					`INSERT INTO identity_credentials (user_id, email, display_name, password_hash) VALUES ($1, $2, $3, $4)
-				 ON CONFLICT (email) DO UPDATE SET display_name = EXCLUDED.display_name, password_hash = EXCLUDED.password_hash
-				 WHERE identity_credentials.registered = false
-				 RETURNING user_id`,
-					[randomUUID(), input.email, input.displayName, hash],
-				);
-				const userId = rows[0]?.user_id;
-				if (!userId) throw new ConflictError("This email is already registered", "EMAIL_TAKEN", { field: "email" });
+				const userId = await claimEmail(pg, {
+					email: input.email,
+					displayName: input.displayName,
+					password: input.password,
+					passwordHash: hash,
+				});
 				const registration = { userId, email: input.email, displayName: input.displayName };
 				const recorded = await this.resolve("commandRunner")
 					.execute(user, "recordRegistration", registration, commandMetadata(ctx))

@@ -1,5 +1,6 @@
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import type { ServiceBroker } from "moleculer";
+import { hashPassword } from "../../../platform/auth/index.ts";
 import { platformOf } from "../../../platform/bootstrap/index.ts";
 import { startBroker } from "../../support/broker.ts";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
@@ -107,6 +108,31 @@ describe("identity", () => {
 			await expect(login(`victim${i}@example.com`, "wrong password!", "203.0.113.9")).rejects.toMatchObject({ code: 401 });
 		await expect(login("spray@example.com", undefined, "203.0.113.9")).rejects.toMatchObject({ code: 429 });
 		await expect(login("spray@example.com", undefined, "198.51.100.1")).resolves.toMatchObject({ user: { email: "spray@example.com" } });
+	});
+
+	it("keeps an email's claim with the registration in flight; a retry with its password completes it", async () => {
+		// A registration in flight, or cut short: its row is claimed and not yet registered.
+		const pg = platformOf(broker).container.resolve("pg");
+		const userId = "00000000-0000-4000-8000-0000000000aa";
+		await pg.query("INSERT INTO identity_credentials (user_id, email, display_name, password_hash) VALUES ($1, $2, 'First', $3)", [
+			userId,
+			"claimed@example.com",
+			await hashPassword("first person's password", 1024),
+		]);
+		await expect(register("claimed@example.com", "second person's password")).rejects.toMatchObject({ code: 409, type: "EMAIL_TAKEN" });
+		await expect(register("claimed@example.com", "first person's password")).resolves.toMatchObject({ userId });
+		await expect(login("claimed@example.com", "first person's password")).resolves.toMatchObject({ user: { id: userId } });
+	});
+
+	it("lets anyone take over a claim left unregistered past its time", async () => {
+		const pg = platformOf(broker).container.resolve("pg");
+		const userId = "00000000-0000-4000-8000-0000000000bb";
+		await pg.query(
+			"INSERT INTO identity_credentials (user_id, email, display_name, password_hash, claimed_at) VALUES ($1, $2, 'Gone', $3, now() - interval '2 minutes')",
+			[userId, "abandoned@example.com", await hashPassword("abandoned password", 1024)],
+		);
+		await expect(register("abandoned@example.com", "a new password")).resolves.toMatchObject({ userId });
+		await expect(login("abandoned@example.com", "a new password")).resolves.toMatchObject({ user: { id: userId } });
 	});
 
 	it("counts guesses sent all at once before any of them is answered", async () => {
