@@ -7,6 +7,8 @@ import type { Logger } from "pino";
 import type { ErrorBus } from "../errors/index.ts";
 import type { Readiness } from "../health/index.ts";
 import type { PlatformMetrics } from "../metrics/index.ts";
+import { sleep } from "../retry/index.ts";
+import { CallsInFlight } from "./calls-in-flight.ts";
 import { loadRpcCatalog } from "./rpc-catalog.ts";
 import { unaryHandler } from "./unary-call.ts";
 
@@ -26,6 +28,11 @@ export type GrpcServerOptions = {
 
 /** How often grpc.health.v1 asks the node's readiness (the same answer /readyz gives). */
 const HEALTH_REFRESH_MS = 2_000;
+/**
+ * After the last unary call is answered, how long a drain waits for one more that had already
+ * arrived, and for the answers to leave, before it ends the streams still open.
+ */
+const LAST_CALLS_MS = 100;
 
 /**
  * The node's gRPC server: every rpc of the proto files mapped to its action, grpc.health.v1
@@ -37,6 +44,7 @@ export class GrpcServer {
 	readonly #options: GrpcServerOptions;
 	readonly #server: Server;
 	readonly #health = new HealthImplementation({ "": "NOT_SERVING" });
+	readonly #calls = new CallsInFlight();
 	#healthTimer: NodeJS.Timeout | undefined;
 	/** The proto services served, by full name. */
 	readonly services: string[];
@@ -48,7 +56,12 @@ export class GrpcServer {
 		this.#server = new Server({ "grpc.max_receive_message_length": options.maxMessageBytes });
 		const { packageDefinition, services } = loadRpcCatalog(options.protoDir);
 		for (const service of services) {
-			const handlers = Object.fromEntries([...service.rpcs].map(([method, rpc]) => [method, unaryHandler(rpc, options)]));
+			const handlers = Object.fromEntries(
+				[...service.rpcs].map(([method, rpc]) => {
+					const handle = unaryHandler(rpc, options);
+					return [method, (...args: Parameters<typeof handle>) => this.#calls.track(handle(...args))];
+				}),
+			);
 			this.#server.addService(service.definition, handlers);
 			this.#health.setStatus(service.name, "NOT_SERVING");
 		}
@@ -68,11 +81,25 @@ export class GrpcServer {
 		this.#options.readiness().onChange(() => void this.#refreshHealth());
 	}
 
-	/** Stops taking calls, reports NOT_SERVING, and resolves once the calls in flight are answered. */
+	/**
+	 * Stops taking calls, reports NOT_SERVING, and resolves once the calls in flight are answered.
+	 * Streams that never end on their own (health watches, reflection sessions) would hold the
+	 * graceful shutdown until the node's deadline, and the node would then exit without stopping
+	 * its broker: once the unary calls are answered, they are ended.
+	 */
 	async drain(): Promise<void> {
 		clearInterval(this.#healthTimer);
 		this.#setHealth("NOT_SERVING");
-		await new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+		const closed = new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+		await Promise.race([closed, this.#lastCallsAnswered()]);
+		this.#server.forceShutdown();
+	}
+
+	async #lastCallsAnswered(): Promise<void> {
+		do {
+			await this.#calls.idle();
+			await sleep(LAST_CALLS_MS);
+		} while (this.#calls.size > 0);
 	}
 
 	/** Ends every call at once; for a stop that did not drain first (tests, a failed start). */

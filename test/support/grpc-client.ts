@@ -67,6 +67,17 @@ export function grpcClient(port: number, files: string[], includeDir = join(PROJ
 				});
 			});
 		},
+		/** A grpc.health.v1 Watch of the whole server, left open: the statuses it streams, as they come. */
+		watchHealth(): { statuses: string[]; ended: Promise<void> } {
+			const statuses: string[] = [];
+			const stream = invoke(clientOf("grpc.health.v1.Health"), "Watch")({ service: "" });
+			stream.on("data", (reply: { status: string }) => statuses.push(reply.status));
+			const ended = new Promise<void>((resolve) => {
+				stream.on("error", () => resolve());
+				stream.on("end", () => resolve());
+			});
+			return { statuses, ended };
+		},
 		/** Server reflection's list of services, as grpcurl would ask for it. */
 		listServices(): Promise<string[]> {
 			return new Promise((resolve, reject) => {

@@ -80,13 +80,18 @@ describe("the gRPC gateway when actions fail, time out, or the node stops", () =
 		expect(await grpc.call(SLOW, "Wait", { ms: 50 }, {}, 2_000)).toMatchObject({ code: status.OK, value: { waited: 50 } });
 	});
 
-	it("drains on SIGTERM: NOT_SERVING at once, the call in flight answered, then the node exits 0", async () => {
+	it("drains on SIGTERM: NOT_SERVING at once, the call in flight answered, open watches ended, then the node exits 0", async () => {
+		// A health watch never ends on its own; the drain must not wait for it until the deadline.
+		const watch = grpc.watchHealth();
+		await eventually("the watch reports SERVING", async () => (watch.statuses[0] === "SERVING" ? true : undefined), 5_000);
 		const inFlight = grpc.call(SLOW, "Wait", { ms: 1_500 }, {}, 10_000);
 		await new Promise((resolve) => setTimeout(resolve, 100));
 		node.child.kill("SIGTERM");
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		expect((await grpc.call("grpc.health.v1.Health", "Check", { service: "" })).value).toEqual({ status: "NOT_SERVING" });
+		expect(watch.statuses).toEqual(["SERVING", "NOT_SERVING"]);
 		expect(await inFlight).toMatchObject({ code: status.OK, value: { waited: 1_500 } });
 		expect(await node.exited).toBe(0);
+		await watch.ended;
 	});
 });
