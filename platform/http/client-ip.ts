@@ -12,14 +12,26 @@ export function trustedProxyList(entries: readonly string[]): BlockList {
 	return list;
 }
 
+const BRACKETED_V6 = /^\[([^\]]+)\](?::\d+)?$/;
+const V4_WITH_PORT = /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/;
+
+/**
+ * An address as peers and proxies write it, without brackets, port, or the IPv4-mapped prefix:
+ * `[2001:db8::1]:443` -> `2001:db8::1`, `203.0.113.5:4711` and `::ffff:203.0.113.5` -> `203.0.113.5`.
+ */
+function normalise(address: string): string {
+	const bare = BRACKETED_V6.exec(address)?.[1] ?? V4_WITH_PORT.exec(address)?.[1] ?? address;
+	return bare.replace(/^::ffff:/i, "");
+}
+
 /**
  * The client's address: the peer's, unless the peer is a trusted proxy; then X-Forwarded-For
  * is read from the right, skipping trusted proxies, and the first untrusted address is the
  * client (everything left of it could have been written by the client itself).
- * A hop that is not an address ends the walk at the last trusted proxy.
+ * Hops may carry a port (some proxies write `ip:port`), which is dropped. A hop that is not an
+ * address ends the walk at the last trusted proxy.
  */
 export function clientIp(peer: string | undefined, forwardedFor: string | string[] | undefined, trusted: BlockList): string | undefined {
-	const normalise = (address: string) => address.replace(/^::ffff:/, "");
 	const isTrusted = (address: string) => {
 		const family = isIP(address);
 		return family !== 0 && trusted.check(address, family === 6 ? "ipv6" : "ipv4");
