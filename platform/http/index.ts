@@ -1,3 +1,4 @@
+export { clientBlock } from "./client-block.ts";
 export { clientIp, trustedProxyList } from "./client-ip.ts";
 export { type CorsOptions, corsOptions } from "./cors.ts";
 export { drainHttpServer } from "./drain.ts";

@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { BoundedMap } from "../collections/index.ts";
 import type { Config } from "../config/index.ts";
+import { clientBlock } from "../http/index.ts";
 import { BatchedWindows, type LimitedWindow } from "./batched-windows.ts";
 import { RedisWindows, type WindowCount } from "./redis-windows.ts";
 
@@ -119,8 +120,9 @@ export class RateLimits {
 			if (own?.perUser) windows.push({ scope: `user:${action}`, limit: own.perUser, id: caller.userId });
 		}
 		if (caller.ip !== undefined) {
-			windows.push({ scope: "ip", limit: this.#config.perIp, id: caller.ip });
-			if (own?.perIp) windows.push({ scope: `ip:${action}`, limit: own.perIp, id: caller.ip });
+			const block = clientBlock(caller.ip);
+			windows.push({ scope: "ip", limit: this.#config.perIp, id: block });
+			if (own?.perIp) windows.push({ scope: `ip:${action}`, limit: own.perIp, id: block });
 		}
 		return windows;
 	}

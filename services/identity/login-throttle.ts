@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { type RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from "rate-limiter-flexible";
 import type { Config } from "../../platform/config/index.ts";
 import { TooManyRequestsError } from "../../platform/errors/index.ts";
+import { clientBlock } from "../../platform/http/index.ts";
 
 /**
  * Login attempts counted per account and per IP in Redis (shared by every node; in memory
@@ -10,7 +11,8 @@ import { TooManyRequestsError } from "../../platform/errors/index.ts";
  * a right password takes it back, so what stays counted are the failures, and guesses sent
  * all at once count before any of them is answered. Past the limit, logins of that account or
  * from that IP are refused for the rest of the window, right or wrong password, so guessing
- * costs a window per few tries. Account keys are hashed: no email in Redis.
+ * costs a window per few tries. An IPv6 client counts by its /64 (clientBlock). Account keys
+ * are hashed: no email in Redis.
  */
 export class LoginThrottle {
 	readonly #perAccount: RateLimiterAbstract;
@@ -30,7 +32,10 @@ export class LoginThrottle {
 	 * when that takes the account or the IP past its limit.
 	 */
 	async attempt(email: string, ip: string | undefined): Promise<void> {
-		const counted = await Promise.all([pastLimit(this.#perAccount, accountKey(email)), ip ? pastLimit(this.#perIp, ip) : undefined]);
+		const counted = await Promise.all([
+			pastLimit(this.#perAccount, accountKey(email)),
+			ip ? pastLimit(this.#perIp, clientBlock(ip)) : undefined,
+		]);
 		const refusals = counted.filter((state) => state !== undefined);
 		if (refusals.length === 0) return;
 		const retryAfterMs = Math.max(...refusals.map((state) => state.msBeforeNext));
@@ -39,7 +44,7 @@ export class LoginThrottle {
 
 	/** A right password: the account's failures are cleared, and the IP's count of this attempt taken back. */
 	async succeeded(email: string, ip: string | undefined): Promise<void> {
-		await Promise.all([this.#perAccount.delete(accountKey(email)), ip ? this.#perIp.reward(ip, 1) : undefined]);
+		await Promise.all([this.#perAccount.delete(accountKey(email)), ip ? this.#perIp.reward(clientBlock(ip), 1) : undefined]);
 	}
 }
 

@@ -53,6 +53,15 @@ describe("rate limits counted in the process (no Redis, or Redis gone)", () => {
 		});
 	});
 
+	it("counts an IPv6 client by its /64, which it may pick any address of", async () => {
+		const limits = new RateLimits(config, undefined, "");
+		for (let i = 1; i <= 5; i++) await limits.consume("system.ping", undefined, { ip: `2001:db8:1:2::${i}` });
+		expect(await limits.consume("system.ping", undefined, { ip: "2001:db8:1:2:ffff::1" })).toMatchObject({ retryAfterSeconds: 60 });
+		expect(await limits.consume("system.ping", undefined, { ip: "2001:db8:1:3::1" })).toEqual({
+			allowance: { limit: 5, remaining: 4, resetSeconds: 60, windowSeconds: 60 },
+		});
+	});
+
 	it("counts nothing for a caller it cannot name", async () => {
 		expect(await new RateLimits(config, undefined, "").consume("system.ping", undefined, {})).toBeUndefined();
 	});
