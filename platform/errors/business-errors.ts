@@ -62,6 +62,13 @@ export class TooManyRequestsError extends BusinessError {
 	}
 }
 
+/** 415: the request's body is of a type the route does not read. */
+export class UnsupportedMediaTypeError extends BusinessError {
+	constructor(message: string, data?: unknown) {
+		super(message, 415, "UNSUPPORTED_MEDIA_TYPE", data);
+	}
+}
+
 /** 403: the caller is known but may not do this. */
 export class ForbiddenError extends BusinessError {
 	constructor(message: string, type = "FORBIDDEN", data?: unknown) {

@@ -8,6 +8,7 @@ export {
 	RuleViolationError,
 	TooManyRequestsError,
 	UnauthenticatedError,
+	UnsupportedMediaTypeError,
 	ValidationError,
 } from "./business-errors.ts";
 export { ErrorBusMiddleware } from "./error-bus.middleware.ts";

@@ -83,6 +83,19 @@ describe("REST errors: problem+json through one error bus", () => {
 		expect(await call("/faulty/echo", { ...json, body: JSON.stringify({ ok: true }) })).toMatchObject({ status: 200, body: { ok: true } });
 	});
 
+	it("refuses a body that is not JSON with 415 instead of running on the query string alone", async () => {
+		const text = { method: "POST", headers: { "content-type": "text/plain" }, body: "email=a@example.com" };
+		expect(await call("/faulty/echo?ok=true", text)).toMatchObject({
+			status: 415,
+			contentType: "application/problem+json",
+			body: { status: 415, code: "UNSUPPORTED_MEDIA_TYPE" },
+		});
+		const form = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "ok=true" };
+		expect((await call("/faulty/echo", form)).status).toBe(415);
+		// A call without a body needs no content type.
+		expect(await call("/faulty/echo?ok=true", { method: "POST" })).toMatchObject({ status: 200 });
+	});
+
 	it("counts errors by kind and code", async () => {
 		const text = await (await fetch(`http://127.0.0.1:${node.opsPort}/metrics`)).text();
 		const count = (kind: string, code: string) =>
