@@ -27,7 +27,7 @@ type ErrorLike = { name?: string; message?: string; code?: unknown; type?: unkno
 const SPEAKING_SYSTEM_ERRORS = new Set(["UnavailableError"]);
 
 /** What a 5xx that says nothing is called. */
-const SILENT_CODES: Record<number, string> = { 503: "UNAVAILABLE", 504: "TIMEOUT" };
+const SILENT_CODES: Record<number, string> = { 502: "UNAVAILABLE", 503: "UNAVAILABLE", 504: "TIMEOUT" };
 
 const TITLES: Record<number, string> = {
 	400: "Bad request",
@@ -40,6 +40,7 @@ const TITLES: Record<number, string> = {
 	422: "Unprocessable content",
 	429: "Too many requests",
 	500: "Internal error",
+	502: "Bad gateway",
 	503: "Service unavailable",
 	504: "Timed out",
 };

@@ -11,7 +11,8 @@ const UNAVAILABLE_TYPES = new Set(["SERVICE_NOT_FOUND", "SERVICE_NOT_AVAILABLE"]
  * The gRPC status of an error, from the same problem document REST answers with: 401
  * UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND, 409 ABORTED, 422 INVALID_ARGUMENT
  * when fields failed validation and FAILED_PRECONDITION when a rule refused the command, 429
- * RESOURCE_EXHAUSTED, 503 UNAVAILABLE, 504 DEADLINE_EXCEEDED, any other 5xx INTERNAL. The
+ * RESOURCE_EXHAUSTED, 502 and 503 UNAVAILABLE (the caller may retry: Moleculer's 502 is its
+ * transporter disconnected), 504 DEADLINE_EXCEEDED, any other 5xx INTERNAL. The
  * message is the problem's detail (which says nothing of a system error's insides); the
  * trailers carry its code, the trace id, the fields of a 422 and Retry-After of a 429.
  */
@@ -43,6 +44,7 @@ function codeOf(httpStatus: number, code: string): status {
 			return status.RESOURCE_EXHAUSTED;
 		case 422:
 			return code === "VALIDATION_FAILED" ? status.INVALID_ARGUMENT : status.FAILED_PRECONDITION;
+		case 502:
 		case 503:
 			return status.UNAVAILABLE;
 		case 504:
