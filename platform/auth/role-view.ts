@@ -36,9 +36,10 @@ type Local = { roles: string[]; until: number };
  * The granted roles of a user, read through two levels: the node's memory (see LOCAL_TTL_MS)
  * over Redis (shared by every node); without Redis (the embedded profile, one node) only the
  * memory, which then hears of every change directly. A Redis miss folds the user's stream and caches it only
- * if nobody has written the key meanwhile (SET NX); a grant or revoke overwrites it with the
- * new list after its event is stored and announces the change, so every node sees it with
- * its next request. The permission check costs no round trip for a user seen a moment ago.
+ * if nobody has written the key meanwhile (SET NX), else answers what was written; a grant or
+ * revoke overwrites it with the new list after its event is stored and announces the change,
+ * so every node sees it with its next request. A read during which a change was heard keeps
+ * nothing in memory: what it read may predate the change. The permission check costs no round trip for a user seen a moment ago.
  */
 export class RoleView {
 	readonly #redis: Redis | undefined;
@@ -50,6 +51,8 @@ export class RoleView {
 	/** Whether changes reach this node now; only then does it answer from memory. */
 	#listening = false;
 	#subscribedOnce = false;
+	/** Changes heard so far, of any user: a read that heard one on its way keeps nothing in memory. */
+	#changesHeard = 0;
 
 	constructor(redis: Redis | undefined, store: EventStore, keyPrefix: string) {
 		this.#redis = redis;
@@ -64,27 +67,41 @@ export class RoleView {
 		if (redis) this.#subscribe(redis);
 		const local = this.#local.get(userId);
 		if (local && local.until > Date.now()) return local.roles;
-		const key = this.#prefix + userId;
-		const cached = redis ? await redis.get(key) : null;
-		let roles: string[];
-		if (cached !== null) roles = JSON.parse(cached) as string[];
-		else {
-			roles = rolesFromEvents(await this.#store.readStream(rolesStreamOf(userId)));
-			await redis?.set(key, JSON.stringify(roles), "EX", TTL_SECONDS, "NX");
-		}
-		if (this.#listening) this.#remember(userId, roles);
+		// A change heard while this read is on its way may have made what it finds stale.
+		const heard = this.#changesHeard;
+		const roles = redis ? await this.#sharedRoles(redis, userId) : rolesFromEvents(await this.#store.readStream(rolesStreamOf(userId)));
+		if (this.#listening && heard === this.#changesHeard) this.#remember(userId, roles);
 		return roles;
 	}
 
 	/** After a grant or revoke was stored: the user's new roles, for every node. */
 	async changed(userId: string, roles: readonly string[]): Promise<void> {
 		await this.#redis?.set(this.#prefix + userId, JSON.stringify(roles), "EX", TTL_SECONDS);
-		this.#local.delete(userId);
+		this.#forget(userId);
 		await this.#redis?.publish(this.#channel, userId);
+	}
+
+	/**
+	 * The roles Redis holds, else folded from the stream and stored unless someone stored newer
+	 * ones meanwhile (a grant or revoke whose event the fold may not have seen): then those.
+	 */
+	async #sharedRoles(redis: Redis, userId: string): Promise<string[]> {
+		const key = this.#prefix + userId;
+		const cached = await redis.get(key);
+		if (cached !== null) return JSON.parse(cached) as string[];
+		const folded = rolesFromEvents(await this.#store.readStream(rolesStreamOf(userId)));
+		if ((await redis.set(key, JSON.stringify(folded), "EX", TTL_SECONDS, "NX")) !== null) return folded;
+		const newer = await redis.get(key);
+		return newer === null ? folded : (JSON.parse(newer) as string[]);
 	}
 
 	async close(): Promise<void> {
 		this.#subscriber?.disconnect();
+	}
+
+	#forget(userId: string): void {
+		this.#changesHeard++;
+		this.#local.delete(userId);
 	}
 
 	#remember(userId: string, roles: string[]): void {
@@ -100,7 +117,7 @@ export class RoleView {
 			this.#listening = false;
 			this.#local.clear();
 		};
-		subscriber.on("message", (_channel: string, userId: string) => this.#local.delete(userId));
+		subscriber.on("message", (_channel: string, userId: string) => this.#forget(userId));
 		subscriber.on("close", deaf);
 		// After a reconnect ioredis subscribes again first thing; what was announced meanwhile is lost, hence the clear.
 		subscriber.on("ready", () => {
