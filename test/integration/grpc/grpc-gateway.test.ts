@@ -121,6 +121,14 @@ describe("the gRPC gateway serving the modules' proto files", () => {
 			{ field: "currency", reason: "must be an ISO 4217 code such as EUR" },
 		]);
 		expect(await grpc.call(LEDGER, "GetAccount", { accountId: "nobody" }, admin)).toMatchObject({ code: status.NOT_FOUND });
+
+		expect(await grpc.call(LEDGER, "CloseAccount", { accountId: "g-acc-1" }, admin)).toMatchObject({ code: status.FAILED_PRECONDITION });
+		expect((await grpc.call(LEDGER, "Withdraw", { accountId: "g-acc-1", amount: 2_500, currency: "EUR" }, admin)).code).toBe(status.OK);
+		// Closing has no read position: a client that sets one (as on GetAccount) sends nothing the action refuses.
+		const closed = await grpc.call(LEDGER, "CloseAccount", { accountId: "g-acc-1", position: 5 }, admin);
+		expect(closed).toMatchObject({ code: status.OK, value: { streamId: "ledger-account-g-acc-1" } });
+		const after = await grpc.call(LEDGER, "GetAccount", { accountId: "g-acc-1", position: closed.value?.position }, admin);
+		expect(after.value).toMatchObject({ status: "closed", balance: 0 });
 	});
 
 	it("carries the rate limit and the trace id back as trailers", async () => {
