@@ -35,11 +35,12 @@ type Local = { roles: string[]; until: number };
 /**
  * The granted roles of a user, read through two levels: the node's memory (see LOCAL_TTL_MS)
  * over Redis (shared by every node); without Redis (the embedded profile, one node) only the
- * memory, which then hears of every change directly. A Redis miss folds the user's stream and caches it only
- * if nobody has written the key meanwhile (SET NX), else answers what was written; a grant or
- * revoke overwrites it with the new list after its event is stored and announces the change,
- * so every node sees it with its next request. A read during which a change was heard keeps
- * nothing in memory: what it read may predate the change. The permission check costs no round trip for a user seen a moment ago.
+ * memory, which then hears of every change directly. A Redis miss folds the user's stream and
+ * caches it only if nobody has written the key meanwhile (SET NX), else answers what was
+ * written; a grant or revoke overwrites it with the new list after its event is stored and
+ * announces the change, so every node sees it with its next request. A read during which a
+ * change was heard keeps nothing in memory: what it read may predate the change. The
+ * permission check costs no round trip for a user seen a moment ago.
  */
 export class RoleView {
 	readonly #redis: Redis | undefined;
