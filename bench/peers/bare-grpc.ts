@@ -12,7 +12,7 @@ const definition = loadSync("ledger/v1/ledger.proto", {
 	longs: Number,
 	enums: String,
 	defaults: false,
-	oneofs: true,
+	oneofs: false,
 });
 const account = {
 	accountId: "acc-0",

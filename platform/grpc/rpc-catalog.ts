@@ -19,9 +19,11 @@ export type RpcService = { name: string; definition: ServiceDefinition; rpcs: Ma
 /**
  * Messages as actions take them: camelCase fields, int64 as numbers (amounts and positions
  * stay below 2^53), enums as names, and a field the caller left out absent rather than zero,
- * so the action's schema says what a missing field means.
+ * so the action's schema says what a missing field means. Only the message's own fields:
+ * `oneofs` would add a key naming the set member of each oneof (proto3 `optional` fields are
+ * oneofs too), which an action's strict input refuses as unknown.
  */
-const LOADER_OPTIONS: Options = { keepCase: false, longs: Number, enums: String, defaults: false, oneofs: true };
+const LOADER_OPTIONS: Options = { keepCase: false, longs: Number, enums: String, defaults: false, oneofs: false };
 
 /** The option an rpc names its action with, when the name does not follow the rule. */
 const ACTION_OPTION = "(platform.v1.action)";

@@ -67,6 +67,10 @@ describe("the gRPC gateway when actions fail, time out, or the node stops", () =
 		expect((await grpc.call(FAULTY, "Echo", message)).value).toEqual(message);
 	});
 
+	it("passes an action a oneof's and an optional field's values, and no other keys", async () => {
+		expect((await grpc.call(FAULTY, "Keys", { phone: "+49 30 1234", priority: 2 })).value).toEqual({ keys: ["phone", "priority"] });
+	});
+
 	it("refuses a message over the size limit with RESOURCE_EXHAUSTED", async () => {
 		const answer = await grpc.call(FAULTY, "Echo", { padding: Buffer.alloc(100_000) });
 		expect(answer.code).toBe(status.RESOURCE_EXHAUSTED);
