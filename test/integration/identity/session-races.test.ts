@@ -19,7 +19,9 @@ function pausingRotations(pool: pg.Pool, pauseMs: number): pg.Pool {
 	return new Proxy(pool, {
 		get(target, prop) {
 			if (prop !== "connect") return Reflect.get(target, prop);
-			return async () => {
+			// pool.query connects with a callback; only transactions (the promise form) pause.
+			return async (...callback: unknown[]) => {
+				if (callback.length > 0) return (target.connect as (...a: unknown[]) => unknown)(...callback);
 				const client = await target.connect();
 				const { query, release } = client;
 				const pausing = async (...args: unknown[]) => {
