@@ -1,6 +1,7 @@
 import { answerKey, generationKey } from "./cache-keys.ts";
 import { claimedGeneration, type Generation, isSettled } from "./generation.ts";
 import type { Found, NearCache } from "./near-cache.ts";
+import { setIfAbsent } from "./set-if-absent.ts";
 
 /** The part of Moleculer's cacher API the query cache uses, so any of its cachers (Redis, Memory) will do. */
 export type CacherApi = {
@@ -86,17 +87,16 @@ export async function readThrough(
 /**
  * Gives an entity without a generation (never changed, or expired) one of its own before its
  * rows are read, so that no answer is ever stored under "none": an expired generation would
- * otherwise turn old answers stored under "none" valid again. Undefined when the cacher failed.
- *
- * The cacher API has no set-if-absent, so a claim can overwrite a projection's CHANGING mark
- * set a moment earlier; the answer stored under the claim can then be served between that
- * commit and the projection's new generation, a few milliseconds later.
+ * otherwise turn old answers stored under "none" valid again. Only if the key is still empty:
+ * a projection may have marked the entity changing since it was read, and a claim replacing
+ * that mark would let the answer read before the commit be served after it, until the new
+ * generation is set. Undefined when the key was taken meanwhile or the cacher failed; the
+ * answer is then not stored.
  */
 async function claim(options: ReadThroughOptions, genKey: string): Promise<Generation | undefined> {
 	const gen = claimedGeneration();
 	try {
-		await options.cacher.set(genKey, gen, options.ttlSeconds);
-		return gen;
+		return (await setIfAbsent(options.cacher, genKey, gen, options.ttlSeconds)) ? gen : undefined;
 	} catch (err) {
 		options.onError(err);
 		return undefined;

@@ -13,17 +13,22 @@ const NS = "accounts";
 const ENTITY = "account:a-1";
 const getAccount = { query: "test.getAccount", namespace: NS, entity: ENTITY };
 
-/** A node's query cache over Moleculer's Redis cacher, with its near level and invalidation feed; `gets` counts the cacher's GETs. */
+/**
+ * A node's query cache over Moleculer's Redis cacher, with its near level and invalidation feed;
+ * `gets` counts the cacher's GETs, and `afterGet` runs after each before its answer is handed back.
+ */
 function nodeCache(prefix: string) {
 	const { hostname, port } = new URL(SERVERS.redis);
 	const redis = { host: hostname, port: Number(port || 6379) };
 	const broker = new ServiceBroker({ logger: false, cacher: { type: "Redis", options: { prefix, redis } } });
 	const cacher = broker.cacher as unknown as CacherApi;
-	const counted = { gets: 0 };
+	const counted: { gets: number; afterGet?: (key: string) => Promise<void> } = { gets: 0 };
 	const get = cacher.get.bind(cacher);
-	cacher.get = (key: string) => {
+	cacher.get = async (key: string) => {
 		counted.gets++;
-		return get(key);
+		const found = await get(key);
+		await counted.afterGet?.(key);
+		return found;
 	};
 	const near = new NearCache();
 	const feed = new InvalidationFeed(SERVERS.redis, `${prefix}-`, near, pino({ level: "silent" }));
@@ -73,6 +78,25 @@ describe("the query cache's near level over Redis (two nodes)", () => {
 		const left = (await redis?.keys(`${prefix}-*`)) ?? [];
 		if (left.length > 0) await redis.del(left);
 		redis?.disconnect();
+	});
+
+	it("never lets a reader's claim replace the mark of a change another node is committing", async () => {
+		const entity = "account:fresh-1";
+		const read = { ...getAccount, entity };
+		const row = { balance: 100 };
+		const loadRow = async () => ({ balance: row.balance });
+		// B's projection marks the entity changing just after A's read found it without a generation.
+		a.counted.afterGet = async (key) => {
+			if (!key.endsWith(`gen:${entity}`)) return;
+			a.counted.afterGet = undefined;
+			await b.cache.markChanging(NS, [entity]);
+		};
+		expect(await a.cache.read(read, loadRow)).toEqual({ balance: 100 });
+		// B has committed; its new generation is not set yet. Neither node may serve the answer A read before.
+		row.balance = 50;
+		expect(await a.cache.read(read, loadRow)).toEqual({ balance: 50 });
+		expect(await b.cache.read(read, loadRow)).toEqual({ balance: 50 });
+		await b.cache.markChanged(NS, new Map([[entity, 42]]));
 	});
 
 	it("answers a repeated read from the node's memory, without Redis", async () => {

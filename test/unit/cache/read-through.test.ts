@@ -65,6 +65,24 @@ describe("the query cache's read-through", () => {
 		expect(await setup.cache.read(getAccount, load)).toEqual({ balance: 400 });
 	});
 
+	it("never lets a reader's claim replace the mark of a change being committed", async () => {
+		const { table, load } = accountTable();
+		// A projection marks the entity changing just after the reader found it without a generation.
+		const get = setup.cacher.get.bind(setup.cacher);
+		setup.cacher.get = async (key: string) => {
+			const found = await get(key);
+			if (key === `${NS}:gen:${ENTITY}`) {
+				setup.cacher.get = get;
+				await setup.cache.markChanging(NS, [ENTITY]);
+			}
+			return found;
+		};
+		expect(await setup.cache.read(getAccount, load)).toEqual({ balance: 100 });
+		// The projection has committed, its new generation not yet set: the answer read before must not be served.
+		table.balance = 50;
+		expect(await setup.cache.read(getAccount, load)).toEqual({ balance: 50 });
+	});
+
 	it("answers from the table, storing nothing, while a change is being committed", async () => {
 		const { table, load } = accountTable();
 		await setup.cache.read(getAccount, load);
