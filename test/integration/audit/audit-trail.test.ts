@@ -192,6 +192,12 @@ describe("the audit trail: every module's events, hash-chained", () => {
 		await tamper("UPDATE audit_entries SET actor = $1, hash = $2 WHERE seq = 3", [original.actor, original.hash]);
 		expect(await verify()).toMatchObject({ ok: true, checked: total });
 
+		// A time moved by less than a millisecond, below what the hash covers.
+		await tamper("UPDATE audit_entries SET recorded_at = recorded_at + interval '876 microseconds' WHERE seq = 3");
+		expect(await verify()).toEqual({ ok: false, checked: 3, firstBrokenAt: 3, problem: "hash" });
+		await tamper("UPDATE audit_entries SET recorded_at = recorded_at - interval '876 microseconds' WHERE seq = 3");
+		expect(await verify()).toMatchObject({ ok: true, checked: total });
+
 		await tamper("DELETE FROM audit_entries WHERE seq = 2");
 		expect(await verify()).toEqual({ ok: false, checked: 2, firstBrokenAt: 2, problem: "gap" });
 	});
