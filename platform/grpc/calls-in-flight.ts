@@ -1,7 +1,7 @@
 /** The unary calls a server is handling, so that a drain knows when the last one is answered. */
 export class CallsInFlight {
 	#count = 0;
-	#waiters: (() => void)[] = [];
+	readonly #waiters: (() => void)[] = [];
 
 	get size(): number {
 		return this.#count;
