@@ -58,7 +58,7 @@ export async function gatewayBench() {
 			PLATFORM_POSTGRES__URL: db.url,
 			PLATFORM_REDIS__KEY_PREFIX: `${db.name}.`,
 			PLATFORM_AUTH__SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
-			PLATFORM_AUTHZ__ADMINS: `[${ADMIN.email}]`,
+			PLATFORM_AUTHZ__ADMIN: `{email: ${ADMIN.email}, password: ${ADMIN.password}}`,
 			// Counted on every call as in production, but out of the load's reach.
 			PLATFORM_RATE_LIMITS__PER_USER: "{points: 100000000, durationSeconds: 60}",
 			PLATFORM_RATE_LIMITS__PER_IP: "{points: 100000000, durationSeconds: 60}",

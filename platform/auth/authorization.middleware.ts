@@ -14,8 +14,8 @@ type Deps = { roles: RoleView; authz: Config["authz"] };
  * Checks the action a gateway was asked for against the `permissions` it declares
  * (PermissionRule): undeclared is refused (403), `public` passes, anything else needs a
  * caller (401 with the token's failure), and a list needs every permission through the
- * caller's roles (granted, default, or `admin` for the emails in authz.admins). Calls between
- * services, the REPL and jobs are trusted: only the gateway's entry action is checked.
+ * caller's roles (granted or default). Calls between services, the REPL and jobs are
+ * trusted: only the gateway's entry action is checked.
  */
 export function AuthorizationMiddleware(deps: () => Deps): Middleware {
 	return {
@@ -35,7 +35,6 @@ async function authorize(name: string, rule: PermissionRule | undefined, ctx: Co
 	const user = requireUser(ctx);
 	if (rule === "authenticated") return;
 	const roles = [...deps.authz.defaultRoles, ...(await deps.roles.rolesOf(user.id))];
-	if (deps.authz.admins.includes(user.email)) roles.push("admin");
 	const held = permissionsOf(roles, deps.authz.roles);
 	const missing = rule.filter((p) => !covers(held, p));
 	if (missing.length > 0) throw new ForbiddenError(`Missing permission ${missing.join(", ")}`, "FORBIDDEN", { missing });

@@ -15,16 +15,20 @@ export function welcome(platform: Platform): string {
 	if (grpc) lines.push(`  gRPC     ${grpc} (server reflection on)`);
 	if (ops) lines.push(`  ops      ${ops}/readyz  ${ops}/metrics`);
 	if (rest) {
-		const admin = config.authz.admins[0];
-		const email = admin ?? "you@example.com";
-		lines.push(
-			"  a token:",
-			`    curl -s ${rest}/api/v1/auth/register -H 'content-type: application/json' -d '{"email":"${email}","password":"choose a long password","displayName":"Me"}'`,
-			`    curl -s ${rest}/api/v1/auth/login -H 'content-type: application/json' -d '{"email":"${email}","password":"choose a long password"}'`,
-			admin
-				? `    (${admin} holds every permission: authz.admins)`
-				: "    (permissions come from roles: list administrators in authz.admins)",
-		);
+		const admin = config.authz.admin;
+		const login = (email: string, password: string) =>
+			`    curl -s ${rest}/api/v1/auth/login -H 'content-type: application/json' -d '{"email":"${email}","password":"${password}"}'`;
+		lines.push("  a token:");
+		if (admin) {
+			// The password stays out of the logs; the developer has it in the config.
+			lines.push(login(admin.email, "<authz.admin.password>"), `    (${admin.email} holds admin: authz.admin in config)`);
+		} else {
+			lines.push(
+				`    curl -s ${rest}/api/v1/auth/register -H 'content-type: application/json' -d '{"email":"you@example.com","password":"choose a long password","displayName":"Me"}'`,
+				login("you@example.com", "choose a long password"),
+				"    (permissions come from roles: name the first administrator in authz.admin)",
+			);
+		}
 	}
 	return lines.join("\n");
 }

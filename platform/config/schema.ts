@@ -223,8 +223,21 @@ export const configSchema = z.strictObject({
 			roles: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.array(z.string().min(1))).default({ admin: ["*"] }),
 			/** Roles every signed-in user has without a grant. */
 			defaultRoles: z.array(z.string()).default([]),
-			/** Emails of users who are administrators from the start (role `admin`), to grant the first roles. */
-			admins: z.array(z.email()).default([]),
+			/**
+			 * The first administrator, who grants the first roles. At start the authz service
+			 * registers this account unless its email is registered, and grants `admin` to the
+			 * account that signs in with this password: an email someone else registered first
+			 * gets nothing. Pass the password as a secret file (PLATFORM_AUTHZ__ADMIN__PASSWORD_FILE).
+			 */
+			admin: z
+				.strictObject({
+					email: z
+						.email()
+						.max(254)
+						.transform((e) => e.toLowerCase()),
+					password: z.string().min(10, "must have at least 10 characters").max(200),
+				})
+				.optional(),
 		})
 		.prefault({}),
 	api: z
@@ -340,7 +353,7 @@ export function crossFieldProblems(config: Config): string[] {
 	for (const role of config.authz.defaultRoles) {
 		if (!config.authz.roles[role]) problems.push(`authz.defaultRoles: role "${role}" is not defined in authz.roles`);
 	}
-	if (config.authz.admins.length > 0 && !config.authz.roles.admin) problems.push("authz.admins: needs a role `admin` in authz.roles");
+	if (config.authz.admin && !config.authz.roles.admin) problems.push("authz.admin: needs a role `admin` in authz.roles");
 	if (config.profile === "embedded" && config.transporter.url) {
 		problems.push("transporter.url: the embedded profile is one process; set profile: servers to run several nodes");
 	}

@@ -1,20 +1,25 @@
+import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { z } from "zod";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { type CommandMeta, commandMetadata } from "../../platform/aggregates/index.ts";
 import { ValidationError } from "../../platform/errors/index.ts";
+import type { EventMetadata } from "../../platform/eventstore/index.ts";
+import { ensureFirstAdmin } from "./first-admin.ts";
 import { userRoles } from "./user-roles.ts";
 
 const roleParams = z.strictObject({ id: z.uuid(), role: z.string().min(1) });
 const userParams = z.strictObject({ id: z.uuid() });
 
 type RoleContext = Context<z.output<typeof roleParams>, CommandMeta>;
-type Self = WithPlatform & { changeRole(ctx: RoleContext, command: "grantRole" | "revokeRole"): Promise<unknown> };
+type RoleChange = { id: string; role: string; command: "grantRole" | "revokeRole"; metadata: EventMetadata };
+type Self = WithPlatform & { changeRole(change: RoleChange): Promise<unknown> };
 
 /**
  * Roles of users: `grantRole` and `revokeRole` record events in the user's roles stream and
  * then publish the new list to the role view every node's authorization reads; `roles`
- * answers a user's granted roles. REST: /api/v1/users/:id/roles.
+ * answers a user's granted roles. REST: /api/v1/users/:id/roles. At start it makes sure the
+ * administrator of authz.admin holds `admin` (first-admin.ts).
  */
 export default {
 	name: "authz",
@@ -27,7 +32,7 @@ export default {
 			description: "Grants a user a role defined in authz.roles; granting one it has changes nothing.",
 			input: roleParams,
 			handler(ctx: RoleContext) {
-				return this.changeRole(ctx, "grantRole");
+				return this.changeRole({ ...ctx.params, command: "grantRole", metadata: commandMetadata(ctx) });
 			},
 		},
 		revokeRole: {
@@ -36,7 +41,7 @@ export default {
 			description: "Takes a role from a user; revoking one it lacks changes nothing.",
 			input: roleParams,
 			handler(ctx: RoleContext) {
-				return this.changeRole(ctx, "revokeRole");
+				return this.changeRole({ ...ctx.params, command: "revokeRole", metadata: commandMetadata(ctx) });
 			},
 		},
 		roles: {
@@ -51,16 +56,26 @@ export default {
 		},
 	},
 	methods: {
-		async changeRole(ctx: RoleContext, command: "grantRole" | "revokeRole") {
-			const { id, role } = ctx.params;
+		async changeRole({ id, role, command, metadata }: RoleChange) {
 			if (!this.platform().config.authz.roles[role]) {
 				throw new ValidationError([{ field: "role", reason: "is not a role defined in authz.roles" }]);
 			}
 			const runner = this.resolve("commandRunner");
-			const result = await runner.execute(userRoles, command, { userId: id, role }, commandMetadata(ctx));
+			const result = await runner.execute(userRoles, command, { userId: id, role }, metadata);
 			const { state } = await runner.state(userRoles, id);
 			await this.resolve("roleView").changed(id, state.roles);
 			return { ...result, userId: id, roles: state.roles };
 		},
+	},
+	async started() {
+		const { admin } = this.platform().config.authz;
+		if (!admin) return;
+		// Registering the account needs identity, which may run on another node.
+		await this.broker.waitForServices("identity");
+		await ensureFirstAdmin(this.broker, admin, {
+			// The service's own actions are not callable before it has started.
+			grantAdmin: (id) => this.changeRole({ id, role: "admin", command: "grantRole", metadata: { correlationId: randomUUID() } }),
+			logger: this.platform().logger.child({ mod: "authz" }),
+		});
 	},
 } satisfies ServiceSchema<ServiceSettingSchema, Self>;

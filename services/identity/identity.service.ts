@@ -43,6 +43,7 @@ type Credentials = { user_id: string; email: string; display_name: string; passw
 type TokenPair = z.output<typeof tokenPair>;
 type Self = WithPlatform & {
 	throttle: LoginThrottle;
+	signingIn(email: string, password: string): Promise<TokenUser>;
 	tokensFor(who: TokenUser, refreshToken: string | undefined): Promise<TokenPair>;
 };
 
@@ -64,7 +65,8 @@ const purgeRefreshTokens = defineJob({
  * Users and sessions: `register` (an event-sourced user; the password hash stays in
  * identity_credentials), `login` (scrypt, throttled per account and per IP) answering an
  * access token and a refresh token, `refresh` (rotates; a reused token revokes its family),
- * `logout`, `me` (the caller of a verified access token) and `jwks`.
+ * `logout`, `me` (the caller of a verified access token), `jwks`, and `verifyCredentials`
+ * for other services.
  */
 export default {
 	name: "identity",
@@ -115,19 +117,22 @@ export default {
 			rateLimit: { perIp: { points: 60, durationSeconds: 60 } },
 			async handler(ctx: Context<z.output<typeof loginParams>, AuthMeta>) {
 				const input = ctx.params;
-				const { config } = this.platform();
 				const throttle = this.throttle;
 				await throttle.attempt(input.email, ctx.meta.ip);
-				const { rows } = await this.resolve("pg").query<Credentials>(
-					"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
-					[input.email],
-				);
-				const found = rows[0];
-				decoyHash ??= hashPassword("decoy password", config.auth.passwordCost);
-				const matches = await verifyPassword(input.password, found?.password_hash ?? (await decoyHash));
-				if (!found || !matches) throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
+				const found = await this.signingIn(input.email, input.password);
 				await throttle.succeeded(input.email, ctx.meta.ip);
-				return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, undefined);
+				return this.tokensFor(found, undefined);
+			},
+		},
+
+		verifyCredentials: {
+			// No route and no permissions: for other services (authz's first administrator) and the REPL only.
+			description: "The user an email and password sign in as, without a session or the login throttle; 401 if none.",
+			input: loginParams,
+			output: z.strictObject({ userId: z.uuid() }),
+			async handler(ctx: Context<z.output<typeof loginParams>>) {
+				const found = await this.signingIn(ctx.params.email, ctx.params.password);
+				return { userId: found.id };
 			},
 		},
 
@@ -185,6 +190,19 @@ export default {
 		},
 	},
 	methods: {
+		/** The registered user `email` and `password` belong to, or 401 BAD_CREDENTIALS; as slow for an unknown email as for a known one. */
+		async signingIn(email: string, password: string): Promise<TokenUser> {
+			const { rows } = await this.resolve("pg").query<Credentials>(
+				"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
+				[email],
+			);
+			const found = rows[0];
+			decoyHash ??= hashPassword("decoy password", this.platform().config.auth.passwordCost);
+			const matches = await verifyPassword(password, found?.password_hash ?? (await decoyHash));
+			if (!found || !matches) throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
+			return { id: found.user_id, email: found.email, name: found.display_name };
+		},
+
 		/** An access token for the user, and a refresh token: the rotated one, or a new family's. */
 		async tokensFor(who: TokenUser, refreshToken: string | undefined): Promise<TokenPair> {
 			const { auth } = this.platform().config;

@@ -1,4 +1,4 @@
-/** The administrator config/test.yaml names (authz.admins). */
+/** The administrator config/test.yaml names (authz.admin); the node registers it at start. */
 export const TEST_ADMIN = { email: "admin@platform.test", password: "test admin password", displayName: "Test admin" };
 
 /**

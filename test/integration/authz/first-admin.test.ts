@@ -1,0 +1,67 @@
+import pg from "pg";
+import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
+import { requestJson } from "../../support/http.ts";
+import { type NodeProcess, startNode } from "../../support/node-process.ts";
+import { requireServers } from "../../support/servers.ts";
+import { signedIn } from "../../support/tokens.ts";
+
+const BOSS = { email: "boss@example.com", password: "the configured password", displayName: "Boss" };
+const adminEnv = (admin: { email: string; password: string }) => `{email: ${admin.email}, password: ${admin.password}}`;
+
+describe("the first administrator (authz.admin)", () => {
+	let db: TestDatabase;
+	const nodes: NodeProcess[] = [];
+	const start = async (env: Record<string, string>) => {
+		const node = await startNode({
+			services: ["services/api", "services/identity", "services/authz"],
+			env: { PLATFORM_POSTGRES__URL: db.url, PLATFORM_REDIS__KEY_PREFIX: `${db.name}.`, ...env },
+		});
+		nodes.push(node);
+		return node;
+	};
+	const rolesOf = async (base: string, who: { authorization: string }) => {
+		const me = await requestJson(`${base}/api/v1/me`, { headers: who });
+		return requestJson(`${base}/api/v1/users/${me.body.id}/roles`, { headers: who });
+	};
+	const grantedEvents = async () => {
+		const client = new pg.Client({ connectionString: db.url });
+		await client.connect();
+		try {
+			const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE type = 'authz.RoleGranted'");
+			return rows[0]?.n;
+		} finally {
+			await client.end();
+		}
+	};
+
+	beforeEach(async () => {
+		await requireServers("postgres", "redis", "kafka");
+		db = await createTestDatabase("first_admin");
+	});
+	afterEach(async () => {
+		await Promise.all(nodes.splice(0).map((node) => node.stop()));
+		await db?.drop();
+	});
+
+	it("is registered and granted admin once, by nodes starting together", async () => {
+		const [a, b] = await Promise.all([start({ PLATFORM_AUTHZ__ADMIN: adminEnv(BOSS) }), start({ PLATFORM_AUTHZ__ADMIN: adminEnv(BOSS) })]);
+		for (const node of [a, b]) {
+			const base = `http://127.0.0.1:${node?.apiPort}`;
+			expect(await rolesOf(base, await signedIn(base, BOSS))).toMatchObject({ status: 200, body: { roles: ["admin"] } });
+		}
+		expect(await grantedEvents()).toBe(1);
+	});
+
+	it("is not whoever registered the configured email first", async () => {
+		const early = await start({ PLATFORM_AUTHZ__ADMIN: adminEnv({ email: "someone@example.com", password: "another long password" }) });
+		const squatter = { ...BOSS, password: "the squatter's password" };
+		await signedIn(`http://127.0.0.1:${early.apiPort}`, squatter);
+
+		const node = await start({ PLATFORM_AUTHZ__ADMIN: adminEnv(BOSS) });
+		const base = `http://127.0.0.1:${node.apiPort}`;
+		expect(await rolesOf(base, await signedIn(base, squatter))).toMatchObject({ status: 403, body: { code: "FORBIDDEN" } });
+		expect(node.output()).toContain("authz.admin: this email is registered with another password; not granting it admin");
+		const configured = await requestJson(`${base}/api/v1/auth/login`, { body: { email: BOSS.email, password: BOSS.password } });
+		expect(configured).toMatchObject({ status: 401, body: { code: "BAD_CREDENTIALS" } });
+	});
+});
