@@ -5,7 +5,18 @@ import { codeOf, isBusinessError } from "./problem.ts";
 /** Errors already reported, so one that travels up through nested calls is reported once. */
 const reported = new WeakSet<object>();
 
-export type ErrorContext = { action?: string; route?: string; traceId?: string; requestId?: string };
+export type ErrorContext = {
+	action?: string;
+	route?: string;
+	traceId?: string;
+	requestId?: string;
+	/**
+	 * The caller allowed less time than the node's own request timeout (a gRPC deadline): a
+	 * timeout is then the caller's choice, not our failure, and is counted and logged as theirs.
+	 * The request metrics by status still show how often deadlines pass.
+	 */
+	callerDeadline?: boolean;
+};
 
 /** Somewhere system errors are sent besides the log (Sentry). */
 export type SystemErrorReporter = (err: unknown, context: ErrorContext & { code: string }) => void;
@@ -36,8 +47,8 @@ export class ErrorBus {
 			if (reported.has(err)) return;
 			reported.add(err);
 		}
-		const business = isBusinessError(err);
 		const code = codeOf(err);
+		const business = isBusinessError(err) || (context.callerDeadline === true && code === "REQUEST_TIMEOUT");
 		this.#counter.inc({ kind: business ? "business" : "system", code });
 		if (business) this.#logger.info({ ...context, code, msg: String((err as { message?: unknown }).message ?? "") }, "request refused");
 		else {

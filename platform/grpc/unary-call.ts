@@ -51,7 +51,8 @@ export function unaryHandler(rpc: Rpc, deps: Deps) {
 			answered(status.OK);
 		} catch (err) {
 			// Errors of actions were reported where they were thrown; this catches the gateway's own.
-			deps.errors.report(err, { route: rpc.path, traceId, requestId: ctx.requestID ?? undefined });
+			const callerDeadline = timeout !== undefined && timeout < (deps.broker.options.requestTimeout ?? Number.POSITIVE_INFINITY);
+			deps.errors.report(err, { route: rpc.path, traceId, requestId: ctx.requestID ?? undefined, callerDeadline });
 			const failure = grpcFailureOf(err, traceId);
 			failure.metadata.merge(trailers());
 			callback(failure);

@@ -1,0 +1,54 @@
+import { Writable } from "node:stream";
+import { Errors } from "moleculer";
+import pino from "pino";
+import { Counter, Registry } from "prom-client";
+import { ConflictError, ErrorBus } from "../../../platform/errors/index.ts";
+
+function busWithRecords() {
+	const lines: { level: number; msg: string; err?: { stack?: string } }[] = [];
+	const stream = new Writable({
+		write(chunk, _encoding, done) {
+			lines.push(JSON.parse(String(chunk)));
+			done();
+		},
+	});
+	const registry = new Registry();
+	const counter = new Counter({ name: "errors_total", help: "errors", labelNames: ["kind", "code"] as const, registers: [registry] });
+	const bus = new ErrorBus(pino({ level: "info" }, stream), counter);
+	const reported: string[] = [];
+	bus.attach((_err, context) => reported.push(context.code));
+	const counted = async () => (await counter.get()).values.map((v) => `${v.labels.kind} ${v.labels.code} ${v.value}`);
+	return { bus, lines, reported, counted };
+}
+
+const timeout = () => new Errors.RequestTimeoutError({ action: "slow.wait", nodeID: "n-1" });
+
+describe("the error bus", () => {
+	it("logs a caller's mistake at info and sends it nowhere else", async () => {
+		const { bus, lines, reported, counted } = busWithRecords();
+		bus.report(new ConflictError("Account acc-1 already exists", "ACCOUNT_EXISTS"), { route: "POST /accounts" });
+		expect(lines).toMatchObject([{ level: 30, msg: "request refused" }]);
+		expect(reported).toEqual([]);
+		expect(await counted()).toEqual(["business ACCOUNT_EXISTS 1"]);
+	});
+
+	it("counts a timeout within the caller's own deadline as the caller's", async () => {
+		const { bus, lines, reported, counted } = busWithRecords();
+		bus.report(timeout(), { route: "/fixtures.v1.SlowService/Wait", callerDeadline: true });
+		expect(lines).toMatchObject([{ level: 30, msg: "request refused" }]);
+		expect(reported).toEqual([]);
+		expect(await counted()).toEqual(["business REQUEST_TIMEOUT 1"]);
+	});
+
+	it("counts the node's own timeout, and any other failure within a caller's deadline, as ours", async () => {
+		const { bus, lines, reported, counted } = busWithRecords();
+		bus.report(timeout(), { route: "GET /accounts/:id" });
+		bus.report(new Error("connection reset"), { route: "/fixtures.v1.SlowService/Wait", callerDeadline: true });
+		expect(lines).toMatchObject([
+			{ level: 50, msg: "request failed", err: { stack: expect.stringContaining("RequestTimeoutError") } },
+			{ level: 50, msg: "request failed" },
+		]);
+		expect(reported).toEqual(["REQUEST_TIMEOUT", "INTERNAL_ERROR"]);
+		expect(await counted()).toEqual(["system REQUEST_TIMEOUT 1", "system INTERNAL_ERROR 1"]);
+	});
+});
