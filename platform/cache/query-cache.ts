@@ -1,8 +1,8 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { failureLog } from "../logger/index.ts";
 import { generationKey, namespacePattern } from "./cache-keys.ts";
 import { cacheMetricsOf } from "./cache-metrics.ts";
-import { cacherFailureLog } from "./failure-log.ts";
 import { CHANGING, committedGeneration } from "./generation.ts";
 import type { InvalidationFeed } from "./invalidation-feed.ts";
 import type { NearCache } from "./near-cache.ts";
@@ -42,7 +42,10 @@ export class QueryCache<C extends CacherApi = CacherApi> {
 		this.cacher = cacher;
 		this.#ttlSeconds = ttlSeconds;
 		this.#requests = cacheMetricsOf(registry).requests;
-		this.#failed = cacherFailureLog(logger);
+		this.#failed = failureLog(logger, {
+			failed: "query cache failed",
+			warning: "query cache failed; queries read their tables until it answers",
+		});
 		this.#near = near;
 		this.#readOptions = cacher && { cacher, ttlSeconds, onError: this.#failed, near: near?.cache };
 		this.#owed = new OwedCleans((namespace) => this.#clean(namespace), this.#failed);
