@@ -1,7 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { BlockList, isIP } from "node:net";
+import { isPrivateAddress } from "./private-addresses.ts";
 
 export type PostLimits = { timeoutMs: number; maxResponseBytes: number; allowPrivateTargets: boolean };
 export type PostResult = { status: number; latencyMs: number };
@@ -14,34 +14,6 @@ export class PostError extends Error {
 		super(message);
 		this.latencyMs = latencyMs;
 	}
-}
-
-/** Loopback, private, link-local, unique-local and unspecified ranges: our own network. */
-const PRIVATE = new BlockList();
-for (const [net, prefix] of [
-	["0.0.0.0", 8],
-	["10.0.0.0", 8],
-	["100.64.0.0", 10],
-	["127.0.0.0", 8],
-	["169.254.0.0", 16],
-	["172.16.0.0", 12],
-	["192.168.0.0", 16],
-] as const) {
-	PRIVATE.addSubnet(net, prefix, "ipv4");
-}
-for (const [net, prefix] of [
-	["::", 128],
-	["::1", 128],
-	["fc00::", 7],
-	["fe80::", 10],
-	["::ffff:0:0", 96],
-] as const) {
-	PRIVATE.addSubnet(net, prefix, "ipv6");
-}
-
-export function isPrivateAddress(address: string): boolean {
-	const family = isIP(address);
-	return family !== 0 && PRIVATE.check(address, family === 6 ? "ipv6" : "ipv4");
 }
 
 /**
@@ -114,7 +86,8 @@ function publicOnlyLookup(hostname: string, options: object, callback: LookupCal
 		if (err) return callback(err, []);
 		const refused = addresses.find((a) => isPrivateAddress(a.address));
 		if (refused)
-			return callback(Object.assign(new Error(`${hostname} resolves to a private address (${refused.address})`), { code: "EPRIVATE" }), []);
+			// Not which address: the error is recorded where subscribers read it, and would map our network for them.
+			return callback(Object.assign(new Error(`${hostname} resolves to a private address`), { code: "EPRIVATE" }), []);
 		const wantsAll = (options as { all?: boolean }).all === true;
 		const first = addresses[0] as LookupAddress;
 		return wantsAll ? callback(null, addresses) : callback(null, first.address, first.family);

@@ -11,7 +11,7 @@ import { publishedTopics } from "../../platform/relay/index.ts";
 import { deliverJob } from "./deliver.job.ts";
 import { DELIVERIES_PAGE_SQL, DELIVERY_COLUMNS, type DeliveryRow, deliveryView } from "./delivery-rows.ts";
 import { DELIVER_JOB, dispatcherSink } from "./dispatcher.ts";
-import { isPrivateAddress } from "./outbound-post.ts";
+import { isPrivateAddress } from "./private-addresses.ts";
 import { newSecret } from "./signature.ts";
 
 const eventType = z

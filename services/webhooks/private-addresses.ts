@@ -1,0 +1,77 @@
+import { BlockList, isIP } from "node:net";
+
+/**
+ * Addresses a webhook must not reach: our own network (loopback, private, shared, link-local,
+ * unique-local), and what is no single host's (unspecified, multicast, reserved, benchmarking).
+ * An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is checked by BlockList against the IPv4 rules,
+ * so those ranges need no IPv6 twin; a rule for ::ffff:0:0/96 itself would match every IPv4 address.
+ */
+const REFUSED = new BlockList();
+for (const [net, prefix] of [
+	["0.0.0.0", 8],
+	["10.0.0.0", 8],
+	["100.64.0.0", 10],
+	["127.0.0.0", 8],
+	["169.254.0.0", 16],
+	["172.16.0.0", 12],
+	["192.0.0.0", 24],
+	["192.168.0.0", 16],
+	["198.18.0.0", 15],
+	["224.0.0.0", 4],
+	["240.0.0.0", 4],
+] as const) {
+	REFUSED.addSubnet(net, prefix, "ipv4");
+}
+for (const [net, prefix] of [
+	["::", 128],
+	["::1", 128],
+	["fc00::", 7],
+	["fe80::", 10],
+	["fec0::", 10],
+	["ff00::", 8],
+] as const) {
+	REFUSED.addSubnet(net, prefix, "ipv6");
+}
+
+/**
+ * IPv6 ranges that carry an IPv4 address a gateway may forward to: NAT64 (64:ff9b::/96) and
+ * IPv4-compatible (::/96) in the last 32 bits, 6to4 (2002::/16) in the 32 after the prefix.
+ * Such an address is refused when the IPv4 address inside it is.
+ */
+function embeddedIpv4(address: string): string | undefined {
+	const groups = ipv6Groups(address);
+	if (!groups) return undefined;
+	const ipv4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
+	const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
+	const [g0, g1, g2, , , , g6, g7] = groups as [number, number, number, number, number, number, number, number];
+	if (g0 === 0x64 && g1 === 0xff9b && zero(2, 6)) return ipv4(g6, g7);
+	if (zero(0, 6)) return ipv4(g6, g7);
+	if (g0 === 0x2002) return ipv4(g1, g2);
+	return undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (with `::` and a dotted IPv4 tail expanded). */
+function ipv6Groups(address: string): number[] | undefined {
+	let text = address.toLowerCase();
+	const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+	if (dotted) {
+		const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+		text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+	}
+	const [head = "", tail] = text.split("::");
+	const parse = (part: string) => (part === "" ? [] : part.split(":").map((g) => Number.parseInt(g, 16)));
+	const before = parse(head);
+	const after = tail === undefined ? [] : parse(tail);
+	const missing = 8 - before.length - after.length;
+	const groups = tail === undefined ? before : [...before, ...Array<number>(missing).fill(0), ...after];
+	return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
+export function isPrivateAddress(address: string): boolean {
+	const family = isIP(address);
+	if (family === 4) return REFUSED.check(address, "ipv4");
+	if (family !== 6) return false;
+	if (REFUSED.check(address, "ipv6")) return true;
+	const inside = embeddedIpv4(address);
+	return inside !== undefined && REFUSED.check(inside, "ipv4");
+}
