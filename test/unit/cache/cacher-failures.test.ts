@@ -1,23 +1,10 @@
-import { Writable } from "node:stream";
-import pino from "pino";
 import type { CacherApi } from "../../../platform/cache/index.ts";
+import { capturedLogger } from "../../support/captured-logger.ts";
 import { eventually } from "../../support/eventually.ts";
 import { queryCacheOver, requests } from "./memory-cache.ts";
 
 const getAccount = { query: "test.getAccount", namespace: "accounts", entity: "account:a-1" };
 const down = () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6379"));
-
-/** A logger whose lines (level and message) are kept. */
-function capturedLogger() {
-	const lines: { level: number; msg: string }[] = [];
-	const stream = new Writable({
-		write(chunk, _encoding, done) {
-			lines.push(JSON.parse(String(chunk)));
-			done();
-		},
-	});
-	return { logger: pino({ level: "debug" }, stream), lines };
-}
 
 describe("the query cache when its cacher fails", () => {
 	it("answers every query from its table, counts the errors and warns once", async () => {

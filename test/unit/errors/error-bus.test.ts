@@ -1,20 +1,13 @@
-import { Writable } from "node:stream";
 import { Errors } from "moleculer";
-import pino from "pino";
 import { Counter, Registry } from "prom-client";
 import { ConflictError, ErrorBus } from "../../../platform/errors/index.ts";
+import { capturedLogger } from "../../support/captured-logger.ts";
 
 function busWithRecords() {
-	const lines: { level: number; msg: string; err?: { stack?: string } }[] = [];
-	const stream = new Writable({
-		write(chunk, _encoding, done) {
-			lines.push(JSON.parse(String(chunk)));
-			done();
-		},
-	});
+	const { logger, lines } = capturedLogger("info");
 	const registry = new Registry();
 	const counter = new Counter({ name: "errors_total", help: "errors", labelNames: ["kind", "code"] as const, registers: [registry] });
-	const bus = new ErrorBus(pino({ level: "info" }, stream), counter);
+	const bus = new ErrorBus(logger, counter);
 	const reported: string[] = [];
 	bus.attach((_err, context) => reported.push(context.code));
 	const counted = async () => (await counter.get()).values.map((v) => `${v.labels.kind} ${v.labels.code} ${v.value}`);

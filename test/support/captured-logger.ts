@@ -1,0 +1,16 @@
+import { Writable } from "node:stream";
+import pino from "pino";
+
+export type LogLine = { level: number; msg: string; err?: unknown } & Record<string, unknown>;
+
+/** A pino logger whose lines are kept, parsed, in `lines` (written synchronously). */
+export function capturedLogger(level: pino.Level = "debug") {
+	const lines: LogLine[] = [];
+	const stream = new Writable({
+		write(chunk, _encoding, done) {
+			lines.push(JSON.parse(String(chunk)));
+			done();
+		},
+	});
+	return { logger: pino({ level }, stream), lines };
+}
