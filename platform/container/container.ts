@@ -128,7 +128,7 @@ export class PlatformContainer {
 		);
 		this.registerSingleton(
 			"rateLimits",
-			(c: CoreCradle) => new RateLimits(c.config.rateLimits, c.sharedRedis, c.config.redis.keyPrefix),
+			(c: CoreCradle) => new RateLimits(c.config.rateLimits, c.sharedRedis, c.config.redis.keyPrefix, c.logger.child({ mod: "ratelimit" })),
 			(limits) => limits.close(),
 		);
 		this.registerSingleton(

@@ -1,8 +1,10 @@
 import type { Redis } from "ioredis";
+import type { Logger } from "pino";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { BoundedMap } from "../collections/index.ts";
 import type { Config } from "../config/index.ts";
 import { clientBlock } from "../http/index.ts";
+import { failureLog } from "../logger/index.ts";
 import { BatchedWindows, type LimitedWindow } from "./batched-windows.ts";
 import { RedisWindows, type WindowCount } from "./redis-windows.ts";
 
@@ -46,9 +48,15 @@ export class RateLimits {
 	readonly #inMemory = new Map<string, RateLimiterMemory>();
 	/** Every gateway call asks for its windows; the same callers come back again and again. */
 	readonly #callerWindows = new BoundedMap<string, CallerWindows>(REMEMBERED_CALLERS);
+	/** Counting alone lets a client through each node up to the limit: the operator must hear of it. */
+	readonly #failed: (err: unknown) => void;
 
-	constructor(config: Config["rateLimits"], redis: Redis | undefined, keyPrefix: string) {
+	constructor(config: Config["rateLimits"], redis: Redis | undefined, keyPrefix: string, logger: Logger) {
 		this.#config = config;
+		this.#failed = failureLog(logger, {
+			failed: "rate limits: Redis failed",
+			warning: "rate limits: Redis failed; each node counts calls on its own until it answers",
+		});
 		this.#shared = redis ? new BatchedWindows(new RedisWindows(redis)) : undefined;
 		this.#keyPrefix = `${keyPrefix}rate:`;
 	}
@@ -72,8 +80,9 @@ export class RateLimits {
 		if (this.#shared) {
 			try {
 				return await this.#shared.count(keyed);
-			} catch {
+			} catch (err) {
 				// Redis is away: this node counts alone until it is back.
+				this.#failed(err);
 			}
 		}
 		return Promise.all(windows.map((w) => this.#countInMemory(w)));
