@@ -11,9 +11,10 @@ export type ErrorContext = {
 	traceId?: string;
 	requestId?: string;
 	/**
-	 * The caller allowed less time than the node's own request timeout (a gRPC deadline): a
-	 * timeout is then the caller's choice, not our failure, and is counted and logged as theirs.
-	 * The request metrics by status still show how often deadlines pass.
+	 * The caller allowed less time than the node's own request timeout (a gRPC deadline). A
+	 * timeout is then the caller's deadline passing: still counted as ours (it may be a hang
+	 * the caller's deadline cut short), but a warning without a stack, which would only show
+	 * Moleculer's timer, and not sent to Sentry, since the caller chose the time.
 	 */
 	callerDeadline?: boolean;
 };
@@ -47,10 +48,12 @@ export class ErrorBus {
 			if (reported.has(err)) return;
 			reported.add(err);
 		}
+		const business = isBusinessError(err);
 		const code = codeOf(err);
-		const business = isBusinessError(err) || (context.callerDeadline === true && code === "REQUEST_TIMEOUT");
 		this.#counter.inc({ kind: business ? "business" : "system", code });
 		if (business) this.#logger.info({ ...context, code, msg: String((err as { message?: unknown }).message ?? "") }, "request refused");
+		else if (context.callerDeadline && code === "REQUEST_TIMEOUT")
+			this.#logger.warn({ ...context, code }, "request ran past the caller's deadline");
 		else {
 			this.#logger.error({ ...context, code, err }, "request failed");
 			for (const reporter of this.#reporters) reporter(err, { ...context, code });

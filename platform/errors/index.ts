@@ -11,7 +11,7 @@ export {
 	UnsupportedMediaTypeError,
 	ValidationError,
 } from "./business-errors.ts";
-export { ErrorBusMiddleware } from "./error-bus.middleware.ts";
+export { type DeadlineMeta, ErrorBusMiddleware } from "./error-bus.middleware.ts";
 export { ErrorBus, type ErrorContext, type SystemErrorReporter } from "./error-bus.ts";
 export { codeOf, isBusinessError, type Problem, problemOf, problemSchema } from "./problem.ts";
 export { type Sentry, startSentry } from "./sentry.ts";

@@ -3,7 +3,7 @@ import { Metadata, type ServerUnaryCall, type sendUnaryData, status } from "@grp
 import { context, SpanStatusCode } from "@opentelemetry/api";
 import type { ServiceBroker } from "moleculer";
 import type { AuthMeta, EntryMeta } from "../auth/index.ts";
-import type { ErrorBus } from "../errors/index.ts";
+import type { DeadlineMeta, ErrorBus } from "../errors/index.ts";
 import { clientIp } from "../http/index.ts";
 import type { PlatformMetrics } from "../metrics/index.ts";
 import type { ResponseHeadersMeta } from "../ratelimit/index.ts";
@@ -13,7 +13,7 @@ import type { Rpc } from "./rpc-catalog.ts";
 import { grpcFailureOf } from "./status.ts";
 
 type Deps = { broker: ServiceBroker; trustedProxies: BlockList; metrics: PlatformMetrics; errors: ErrorBus };
-type CallMeta = AuthMeta & EntryMeta & ResponseHeadersMeta;
+type CallMeta = AuthMeta & EntryMeta & ResponseHeadersMeta & DeadlineMeta;
 
 /**
  * The handler of one rpc: calls its action as the REST gateway would (entry action named for
@@ -35,11 +35,13 @@ export function unaryHandler(rpc: Rpc, deps: Deps) {
 		};
 		// The root context of the call, as moleculer-web makes one per request: the action's meta flows back into it.
 		const ctx = new deps.broker.ContextFactory(deps.broker);
-		ctx.meta = callMeta(rpc, call, deps.trustedProxies);
+		const timeout = timeoutOf(call.getDeadline());
+		const meta = callMeta(rpc, call, deps.trustedProxies);
+		if (timeout !== undefined && timeout < (deps.broker.options.requestTimeout ?? Number.POSITIVE_INFINITY)) meta.callerDeadline = true;
+		ctx.meta = meta;
 		ctx.requestID = first(call.metadata, "x-request-id") ?? ctx.id;
 		const traceId = span.spanContext().traceId;
 		const trailers = () => trailersOf(ctx.meta as CallMeta, ctx.requestID ?? undefined, traceresponseOf(span));
-		const timeout = timeoutOf(call.getDeadline());
 		if (timeout !== undefined && timeout <= 0) {
 			answered(status.DEADLINE_EXCEEDED);
 			return callback({ code: status.DEADLINE_EXCEEDED, details: "The call's deadline passed before it started" });
@@ -51,8 +53,12 @@ export function unaryHandler(rpc: Rpc, deps: Deps) {
 			answered(status.OK);
 		} catch (err) {
 			// Errors of actions were reported where they were thrown; this catches the gateway's own.
-			const callerDeadline = timeout !== undefined && timeout < (deps.broker.options.requestTimeout ?? Number.POSITIVE_INFINITY);
-			deps.errors.report(err, { route: rpc.path, traceId, requestId: ctx.requestID ?? undefined, callerDeadline });
+			deps.errors.report(err, {
+				route: rpc.path,
+				traceId,
+				requestId: ctx.requestID ?? undefined,
+				callerDeadline: meta.callerDeadline,
+			});
 			const failure = grpcFailureOf(err, traceId);
 			failure.metadata.merge(trailers());
 			callback(failure);

@@ -25,12 +25,13 @@ describe("the error bus", () => {
 		expect(await counted()).toEqual(["business ACCOUNT_EXISTS 1"]);
 	});
 
-	it("counts a timeout within the caller's own deadline as the caller's", async () => {
+	it("warns of a timeout within the caller's own deadline, counted as ours but sent nowhere else", async () => {
 		const { bus, lines, reported, counted } = busWithRecords();
 		bus.report(timeout(), { route: "/fixtures.v1.SlowService/Wait", callerDeadline: true });
-		expect(lines).toMatchObject([{ level: 30, msg: "request refused" }]);
+		expect(lines).toEqual([expect.objectContaining({ level: 40, msg: "request ran past the caller's deadline", code: "REQUEST_TIMEOUT" })]);
+		expect(lines[0]).not.toHaveProperty("err");
 		expect(reported).toEqual([]);
-		expect(await counted()).toEqual(["business REQUEST_TIMEOUT 1"]);
+		expect(await counted()).toEqual(["system REQUEST_TIMEOUT 1"]);
 	});
 
 	it("counts the node's own timeout, and any other failure within a caller's deadline, as ours", async () => {
