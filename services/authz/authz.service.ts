@@ -5,7 +5,7 @@ import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts
 import { type CommandMeta, commandMetadata } from "../../platform/aggregates/index.ts";
 import { ValidationError } from "../../platform/errors/index.ts";
 import type { EventMetadata } from "../../platform/eventstore/index.ts";
-import { ensureFirstAdmin } from "./first-admin.ts";
+import { setUpFirstAdmin } from "./first-admin.ts";
 import { userRoles } from "./user-roles.ts";
 
 const roleParams = z.strictObject({ id: z.uuid(), role: z.string().min(1) });
@@ -13,7 +13,7 @@ const userParams = z.strictObject({ id: z.uuid() });
 
 type RoleContext = Context<z.output<typeof roleParams>, CommandMeta>;
 type RoleChange = { id: string; role: string; command: "grantRole" | "revokeRole"; metadata: EventMetadata };
-type Self = WithPlatform & { changeRole(change: RoleChange): Promise<unknown> };
+type Self = WithPlatform & { changeRole(change: RoleChange): Promise<unknown>; firstAdminSetup?: AbortController };
 
 /**
  * Roles of users: `grantRole` and `revokeRole` record events in the user's roles stream and
@@ -70,12 +70,19 @@ export default {
 	async started() {
 		const { admin } = this.platform().config.authz;
 		if (!admin) return;
-		// Registering the account needs identity, which may run on another node.
-		await this.broker.waitForServices("identity");
-		await ensureFirstAdmin(this.broker, admin, {
-			// The service's own actions are not callable before it has started.
-			grantAdmin: (id) => this.changeRole({ id, role: "admin", command: "grantRole", metadata: { correlationId: randomUUID() } }),
-			logger: this.platform().logger.child({ mod: "authz" }),
-		});
+		this.firstAdminSetup = new AbortController();
+		await setUpFirstAdmin(
+			admin,
+			{
+				broker: this.broker,
+				// The service's own actions are not callable before it has started.
+				grantAdmin: (id) => this.changeRole({ id, role: "admin", command: "grantRole", metadata: { correlationId: randomUUID() } }),
+				logger: this.platform().logger.child({ mod: "authz" }),
+			},
+			this.firstAdminSetup.signal,
+		);
+	},
+	stopped() {
+		this.firstAdminSetup?.abort();
 	},
 } satisfies ServiceSchema<ServiceSettingSchema, Self>;
