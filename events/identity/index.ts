@@ -1,6 +1,6 @@
 import type { EventContract } from "../../platform/contracts/index.ts";
-import { UserRegistered } from "./user-events.ts";
+import { PasswordChanged, UserRegistered } from "./user-events.ts";
 
 export * from "./user-events.ts";
 
-export const identityEvents: EventContract[] = [UserRegistered];
+export const identityEvents: EventContract[] = [UserRegistered, PasswordChanged];

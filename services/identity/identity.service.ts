@@ -4,12 +4,12 @@ import { JobsMixin } from "../../mixins/jobs.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { commandMetadata } from "../../platform/aggregates/index.ts";
 import { type AuthMeta, hashPassword, requireUser, type TokenUser, verifyPassword } from "../../platform/auth/index.ts";
-import { ConflictError, UnauthenticatedError } from "../../platform/errors/index.ts";
+import { ConflictError, UnauthenticatedError, ValidationError } from "../../platform/errors/index.ts";
 import { defineJob } from "../../platform/jobs/index.ts";
 import { user } from "./domain/user.ts";
 import { claimEmail } from "./email-claims.ts";
 import { LoginThrottle } from "./login-throttle.ts";
-import { endSession, purgeExpired, rotate, startSession } from "./sessions.ts";
+import { endEverySession, endSession, purgeExpired, rotate, startSession } from "./sessions.ts";
 
 const email = z
 	.email()
@@ -20,6 +20,7 @@ const password = z.string().min(10, "must have at least 10 characters").max(200)
 const registerParams = z.strictObject({ email, password, displayName: z.string().trim().min(1).max(100) });
 const loginParams = z.strictObject({ email, password: z.string().min(1).max(200) });
 const refreshParams = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+const changePasswordParams = z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: password });
 
 const tokenUser = z.strictObject({ id: z.uuid(), email: z.email(), name: z.string() });
 const tokenPair = z.strictObject({
@@ -65,8 +66,8 @@ const purgeRefreshTokens = defineJob({
  * Users and sessions: `register` (an event-sourced user; the password hash stays in
  * identity_credentials), `login` (scrypt, throttled per account and per IP) answering an
  * access token and a refresh token, `refresh` (rotates; a reused token revokes its family),
- * `logout`, `me` (the caller of a verified access token), `jwks`, and `verifyCredentials`
- * for other services.
+ * `logout`, `changePassword` (ends every session), `me` (the caller of a verified access
+ * token), `jwks`, and `verifyCredentials` for other services.
  */
 export default {
 	name: "identity",
@@ -165,6 +166,41 @@ export default {
 				const { refreshToken } = ctx.params;
 				await endSession(this.resolve("pg"), refreshToken);
 				return { loggedOut: true as const };
+			},
+		},
+
+		changePassword: {
+			rest: "POST /password",
+			permissions: "authenticated",
+			description:
+				"Replaces the caller's password, given the current one. Every session of the caller ends; the answer is a new pair for this one.",
+			input: changePasswordParams,
+			output: tokenPair,
+			// Each change costs a password hash; failed ones also count against the login throttle.
+			rateLimit: { perUser: { points: 5, durationSeconds: 60 } },
+			async handler(ctx: Context<z.output<typeof changePasswordParams>, AuthMeta>) {
+				const caller = requireUser(ctx);
+				const { currentPassword, newPassword } = ctx.params;
+				// A stolen access token must not become a way to guess the password unthrottled.
+				await this.throttle.attempt(caller.email, ctx.meta.ip);
+				const found = await this.signingIn(caller.email, currentPassword).catch((err: unknown) => {
+					if (err instanceof UnauthenticatedError) {
+						throw new ValidationError([{ field: "currentPassword", reason: "is not the account's password" }]);
+					}
+					throw err;
+				});
+				await this.throttle.succeeded(caller.email, ctx.meta.ip);
+				if (newPassword === currentPassword) {
+					throw new ValidationError([{ field: "newPassword", reason: "must differ from the current password" }]);
+				}
+				const pg = this.resolve("pg");
+				const hash = await hashPassword(newPassword, this.platform().config.auth.passwordCost);
+				// Recorded first: a change that fails after it can be tried again with the same
+				// current password, whereas a stored password without its event would be a silent change.
+				await this.resolve("commandRunner").execute(user, "recordPasswordChange", { userId: found.id }, commandMetadata(ctx));
+				await pg.query("UPDATE identity_credentials SET password_hash = $2 WHERE user_id = $1", [found.id, hash]);
+				await endEverySession(pg, found.id);
+				return this.tokensFor(found, undefined);
 			},
 		},
 

@@ -65,6 +65,20 @@ export async function endSession(pool: pg.Pool, token: string): Promise<void> {
 	if (family !== undefined) await revokeFamily(pool, family);
 }
 
+/**
+ * Ends every session of a user (a password change): each family with a live token (one not
+ * yet used or revoked) is revoked as logout revokes one, under its lock, so a rotation in
+ * flight cannot add a token the revocation misses. The number of sessions ended.
+ */
+export async function endEverySession(pool: pg.Pool, userId: string): Promise<number> {
+	const { rows } = await pool.query<{ family_id: string }>(
+		"SELECT DISTINCT family_id FROM identity_refresh_tokens WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
+		[userId],
+	);
+	for (const { family_id } of rows) await revokeFamily(pool, family_id);
+	return rows.length;
+}
+
 async function familyOf(db: pg.Pool | pg.PoolClient, tokenHash: string): Promise<string | undefined> {
 	const { rows } = await db.query<{ family_id: string }>("SELECT family_id FROM identity_refresh_tokens WHERE token_hash = $1", [
 		tokenHash,

@@ -19,5 +19,11 @@ export const user = defineAggregate<UserState>({
 				return [{ type: "identity.UserRegistered", data: command }];
 			},
 		}),
+		recordPasswordChange: defineCommand({
+			description: "Records that a user's stored password was replaced (identity.changePassword calls it).",
+			schema: z.strictObject({ userId: z.uuid() }),
+			aggregateId: (c) => c.userId,
+			decide: (command) => [{ type: "identity.PasswordChanged", data: command }],
+		}),
 	},
 });

@@ -79,6 +79,26 @@ describe("the gRPC gateway serving the modules' proto files", () => {
 		expect(await grpc.call(IDENTITY, "Logout", { refreshToken: "" })).toMatchObject({ code: status.INVALID_ARGUMENT });
 	});
 
+	it("changes the caller's password", async () => {
+		const user = { email: "kay@example.com", password: "kay's first password", displayName: "Kay" };
+		const kay = await signIn(user);
+		const wrong = await grpc.call(
+			IDENTITY,
+			"ChangePassword",
+			{ currentPassword: "not it at all", newPassword: "kay's next password" },
+			kay,
+		);
+		expect(wrong).toMatchObject({ code: status.INVALID_ARGUMENT, trailers: { "error-code": "VALIDATION_FAILED" } });
+		const changed = await grpc.call(
+			IDENTITY,
+			"ChangePassword",
+			{ currentPassword: user.password, newPassword: "kay's next password" },
+			kay,
+		);
+		expect(changed).toMatchObject({ code: status.OK, value: { tokenType: "Bearer", user: { email: user.email } } });
+		expect(await grpc.call(IDENTITY, "Login", { email: user.email, password: "kay's next password" })).toMatchObject({ code: status.OK });
+	});
+
 	it("grants, lists and revokes roles", async () => {
 		const user = { email: "kim@example.com", password: "kim's password", displayName: "Kim" };
 		const kim = await signIn(user);

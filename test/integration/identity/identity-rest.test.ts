@@ -76,6 +76,32 @@ describe("identity over REST", () => {
 		expect((await http("/api/v1/auth/login", { body: credentials, headers: from("198.51.100.4") })).status).toBe(200);
 	});
 
+	it("changes the password given the current one, ending every session but the one it answers", async () => {
+		const user = { email: "change@example.com", password: "the first password" };
+		await http("/api/v1/auth/register", { body: { ...user, displayName: "Change" } });
+		const [laptop, phone] = [await http("/api/v1/auth/login", { body: user }), await http("/api/v1/auth/login", { body: user })];
+		const bearer = { authorization: `Bearer ${laptop.body.accessToken}` };
+		const change = (body: object, headers: Record<string, string> = bearer) => http("/api/v1/auth/password", { body, headers });
+
+		expect(await change({ currentPassword: user.password, newPassword: "the second password" }, {})).toMatchObject({ status: 401 });
+		const wrong = await change({ currentPassword: "not the password", newPassword: "the second password" });
+		expect(wrong).toMatchObject({ status: 422, body: { errors: [{ field: "currentPassword", reason: "is not the account's password" }] } });
+		const same = await change({ currentPassword: user.password, newPassword: user.password });
+		expect(same).toMatchObject({
+			status: 422,
+			body: { errors: [{ field: "newPassword", reason: "must differ from the current password" }] },
+		});
+
+		const changed = await change({ currentPassword: user.password, newPassword: "the second password" });
+		expect(changed).toMatchObject({ status: 200, body: { tokenType: "Bearer", user: { email: user.email } } });
+		for (const ended of [laptop, phone]) {
+			expect(await http("/api/v1/auth/refresh", { body: { refreshToken: ended.body.refreshToken } })).toMatchObject({ status: 401 });
+		}
+		expect((await http("/api/v1/auth/refresh", { body: { refreshToken: changed.body.refreshToken } })).status).toBe(200);
+		expect(await http("/api/v1/auth/login", { body: user })).toMatchObject({ status: 401, body: { code: "BAD_CREDENTIALS" } });
+		expect((await http("/api/v1/auth/login", { body: { ...user, password: "the second password" } })).status).toBe(200);
+	});
+
 	it("refuses a bad registration with the fields and reasons", async () => {
 		const bad = await http("/api/v1/auth/register", { body: { email: "x", password: "short", displayName: "" } });
 		expect(bad.status).toBe(422);

@@ -151,6 +151,24 @@ describe("identity", () => {
 		for (let i = 0; i < 6; i++) await expect(login("regular@example.com", undefined, "192.0.2.77")).resolves.toBeDefined();
 	});
 
+	it("records a password change as an event, the password in it nowhere", async () => {
+		const { userId } = await register("hedy@example.com");
+		const caller = (await login("hedy@example.com")).user;
+		await broker.call(
+			"identity.changePassword",
+			{ currentPassword: "correct horse battery", newPassword: "frequency hopping" },
+			{ meta: { user: caller } },
+		);
+		const events = await platformOf(broker).container.resolve("eventStore").readStream(`identity-user-${userId}`);
+		expect(events.map((e) => [e.type, e.data])).toEqual([
+			["identity.UserRegistered", { userId, email: "hedy@example.com", displayName: "Ada" }],
+			["identity.PasswordChanged", { userId }],
+		]);
+		expect(JSON.stringify(events)).not.toMatch(/correct horse|frequency hopping/);
+		await expect(login("hedy@example.com")).rejects.toMatchObject({ code: 401 });
+		expect((await login("hedy@example.com", "frequency hopping")).user.id).toBe(userId);
+	});
+
 	it("purges expired refresh tokens with its cron job", async () => {
 		const { userId } = await register("old@example.com");
 		const pg = platformOf(broker).container.resolve("pg");
