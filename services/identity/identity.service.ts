@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { z } from "zod";
+import { PasswordChanged } from "../../events/identity/index.ts";
 import { JobsMixin } from "../../mixins/jobs.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { commandMetadata } from "../../platform/aggregates/index.ts";
@@ -42,9 +44,11 @@ let decoyHash: Promise<string> | undefined;
 
 type Credentials = { user_id: string; email: string; display_name: string; password_hash: string };
 type TokenPair = z.output<typeof tokenPair>;
+const tokenUserOf = (row: Credentials): TokenUser => ({ id: row.user_id, email: row.email, name: row.display_name });
 type Self = WithPlatform & {
 	throttle: LoginThrottle;
 	signingIn(email: string, password: string): Promise<TokenUser>;
+	credentialsMatching(email: string, password: string): Promise<Credentials>;
 	tokensFor(who: TokenUser, refreshToken: string | undefined): Promise<TokenPair>;
 };
 
@@ -152,7 +156,7 @@ export default {
 				]);
 				const found = rows[0];
 				if (!found) throw new UnauthenticatedError("Refresh token invalid", "TOKEN_INVALID");
-				return this.tokensFor({ id: found.user_id, email: found.email, name: found.display_name }, rotated.refreshToken);
+				return this.tokensFor(tokenUserOf(found), rotated.refreshToken);
 			},
 		},
 
@@ -183,7 +187,7 @@ export default {
 				const { currentPassword, newPassword } = ctx.params;
 				// A stolen access token must not become a way to guess the password unthrottled.
 				await this.throttle.attempt(caller.email, ctx.meta.ip);
-				const found = await this.signingIn(caller.email, currentPassword).catch((err: unknown) => {
+				const verified = await this.credentialsMatching(caller.email, currentPassword).catch((err: unknown) => {
 					if (err instanceof UnauthenticatedError) {
 						throw new ValidationError([{ field: "currentPassword", reason: "is not the account's password" }]);
 					}
@@ -193,14 +197,22 @@ export default {
 				if (newPassword === currentPassword) {
 					throw new ValidationError([{ field: "newPassword", reason: "must differ from the current password" }]);
 				}
-				const pg = this.resolve("pg");
 				const hash = await hashPassword(newPassword, this.platform().config.auth.passwordCost);
-				// Recorded first: a change that fails after it can be tried again with the same
-				// current password, whereas a stored password without its event would be a silent change.
-				await this.resolve("commandRunner").execute(user, "recordPasswordChange", { userId: found.id }, commandMetadata(ctx));
-				await pg.query("UPDATE identity_credentials SET password_hash = $2 WHERE user_id = $1", [found.id, hash]);
-				await endEverySession(pg, found.id);
-				return this.tokensFor(found, undefined);
+				const userId = verified.user_id;
+				// The new hash, its event and the end of every session commit together, and only over
+				// the hash that was verified: of two changes made with one password, the second finds
+				// it replaced and changes nothing (409), instead of replacing the first one's password.
+				await this.resolve("eventStore").transact(async (tx) => {
+					const { rowCount } = await tx.client.query(
+						"UPDATE identity_credentials SET password_hash = $3 WHERE user_id = $1 AND password_hash = $2",
+						[userId, verified.password_hash, hash],
+					);
+					if (rowCount === 0) throw new ConflictError("The password was changed meanwhile; sign in again", "PASSWORD_CHANGED");
+					const event = { id: randomUUID(), type: PasswordChanged.type, schemaVersion: PasswordChanged.version, data: { userId } };
+					await tx.appendToStreams([{ streamId: `identity-user-${userId}`, event: { ...event, metadata: commandMetadata(ctx) } }]);
+					await endEverySession(tx.client, userId);
+				});
+				return this.tokensFor(tokenUserOf(verified), undefined);
 			},
 		},
 
@@ -228,6 +240,11 @@ export default {
 	methods: {
 		/** The registered user `email` and `password` belong to, or 401 BAD_CREDENTIALS; as slow for an unknown email as for a known one. */
 		async signingIn(email: string, password: string): Promise<TokenUser> {
+			return tokenUserOf(await this.credentialsMatching(email, password));
+		},
+
+		/** The credentials row `email` and `password` sign in as, or 401 BAD_CREDENTIALS (see signingIn). */
+		async credentialsMatching(email: string, password: string): Promise<Credentials> {
 			const { rows } = await this.resolve("pg").query<Credentials>(
 				"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
 				[email],
@@ -236,7 +253,7 @@ export default {
 			decoyHash ??= hashPassword("decoy password", this.platform().config.auth.passwordCost);
 			const matches = await verifyPassword(password, found?.password_hash ?? (await decoyHash));
 			if (!found || !matches) throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
-			return { id: found.user_id, email: found.email, name: found.display_name };
+			return found;
 		},
 
 		/** An access token for the user, and a refresh token: the rotated one, or a new family's. */

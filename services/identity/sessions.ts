@@ -66,16 +66,17 @@ export async function endSession(pool: pg.Pool, token: string): Promise<void> {
 }
 
 /**
- * Ends every session of a user (a password change): each family with a live token (one not
- * yet used or revoked) is revoked as logout revokes one, under its lock, so a rotation in
- * flight cannot add a token the revocation misses. The number of sessions ended.
+ * Ends every session of a user (a password change), inside the caller's transaction: each
+ * family with a live token (one not yet used or revoked) is revoked as logout revokes one,
+ * under its lock, so a rotation in flight cannot add a token the revocation misses. The
+ * number of sessions ended.
  */
-export async function endEverySession(pool: pg.Pool, userId: string): Promise<number> {
-	const { rows } = await pool.query<{ family_id: string }>(
+export async function endEverySession(client: pg.PoolClient, userId: string): Promise<number> {
+	const { rows } = await client.query<{ family_id: string }>(
 		"SELECT DISTINCT family_id FROM identity_refresh_tokens WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
 		[userId],
 	);
-	for (const { family_id } of rows) await revokeFamily(pool, family_id);
+	for (const { family_id } of rows) await revokeFamilyWithin(client, family_id);
 	return rows.length;
 }
 
@@ -87,10 +88,13 @@ async function familyOf(db: pg.Pool | pg.PoolClient, tokenHash: string): Promise
 }
 
 async function revokeFamily(pool: pg.Pool, familyId: string): Promise<void> {
-	await inTransaction(pool, async (client) => {
-		await client.query(LOCK_FAMILY, [familyId]);
-		await client.query("UPDATE identity_refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL", [familyId]);
-	});
+	await inTransaction(pool, (client) => revokeFamilyWithin(client, familyId));
+}
+
+/** Revokes a family in the caller's transaction, which holds the family's lock until it ends. */
+async function revokeFamilyWithin(client: pg.PoolClient, familyId: string): Promise<void> {
+	await client.query(LOCK_FAMILY, [familyId]);
+	await client.query("UPDATE identity_refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL", [familyId]);
 }
 
 /** Deletes refresh tokens past their expiry, a batch at a time; the number deleted. */

@@ -4,7 +4,11 @@ import { ConflictError } from "../../../platform/errors/index.ts";
 
 export type UserState = { registered: boolean };
 
-/** A user's stream: `identity-user-<userId>`. Credentials live beside it (identity_credentials). */
+/**
+ * A user's stream: `identity-user-<userId>`. Credentials live beside it (identity_credentials);
+ * identity.changePassword appends `identity.PasswordChanged` in the same transaction as the new
+ * hash, outside this aggregate, whose decisions do not depend on it.
+ */
 export const user = defineAggregate<UserState>({
 	streamPrefix: "identity-user",
 	initialState: { registered: false },
@@ -18,12 +22,6 @@ export const user = defineAggregate<UserState>({
 				if (state.registered) throw new ConflictError(`User ${command.userId} is already registered`, "USER_EXISTS");
 				return [{ type: "identity.UserRegistered", data: command }];
 			},
-		}),
-		recordPasswordChange: defineCommand({
-			description: "Records that a user's stored password was replaced (identity.changePassword calls it).",
-			schema: z.strictObject({ userId: z.uuid() }),
-			aggregateId: (c) => c.userId,
-			decide: (command) => [{ type: "identity.PasswordChanged", data: command }],
 		}),
 	},
 });

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../../support/database.ts";
 import { requestJson } from "../../support/http.ts";
 import { type NodeProcess, startNode } from "../../support/node-process.ts";
@@ -100,6 +101,35 @@ describe("identity over REST", () => {
 		expect((await http("/api/v1/auth/refresh", { body: { refreshToken: changed.body.refreshToken } })).status).toBe(200);
 		expect(await http("/api/v1/auth/login", { body: user })).toMatchObject({ status: 401, body: { code: "BAD_CREDENTIALS" } });
 		expect((await http("/api/v1/auth/login", { body: { ...user, password: "the second password" } })).status).toBe(200);
+	});
+
+	it("lets one of two changes made at once with the same password through, and the other change nothing", async () => {
+		const user = { email: "race@example.com", password: "the race password" };
+		// A client of its own: the login throttle's count for this file's other calls stays out of it.
+		const client = { "x-forwarded-for": "192.0.2.77" };
+		const registered = await http("/api/v1/auth/register", { body: { ...user, displayName: "Race" }, headers: client });
+		const signedIn = await http("/api/v1/auth/login", { body: user, headers: client });
+		const bearer = { ...client, authorization: `Bearer ${signedIn.body.accessToken}` };
+		const attempts = ["the first new password", "the second new password"];
+		const answers = await Promise.all(
+			attempts.map((newPassword) =>
+				http("/api/v1/auth/password", { body: { currentPassword: user.password, newPassword }, headers: bearer }),
+			),
+		);
+		const won = answers.findIndex((answer) => answer.status === 200);
+		expect(won).toBeGreaterThanOrEqual(0);
+		// The loser either verified the old password and found it replaced (409), or came second (422).
+		expect([409, 422]).toContain(answers[1 - won]?.status);
+		const login = (password: string | undefined) => http("/api/v1/auth/login", { body: { ...user, password }, headers: client });
+		expect((await login(attempts[won])).status).toBe(200);
+		expect((await login(attempts[1 - won])).status).toBe(401);
+		const store = new pg.Client({ connectionString: db.url });
+		await store.connect();
+		const { rows } = await store.query("SELECT 1 FROM events WHERE stream_id = $1 AND type = 'identity.PasswordChanged'", [
+			`identity-user-${registered.body.userId}`,
+		]);
+		await store.end();
+		expect(rows).toHaveLength(1);
 	});
 
 	it("refuses a bad registration with the fields and reasons", async () => {
