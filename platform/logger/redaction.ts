@@ -6,6 +6,8 @@ const SECRET_KEYS = [
 	"authorization",
 	"cookie",
 	"password",
+	"currentPassword",
+	"newPassword",
 	"passwordHash",
 	"token",
 	"accessToken",

@@ -4,7 +4,7 @@ import pino from "pino";
 export type LogLine = { level: number; msg: string; err?: unknown } & Record<string, unknown>;
 
 /** A pino logger whose lines are kept, parsed, in `lines` (written synchronously). */
-export function capturedLogger(level: pino.Level = "debug") {
+export function capturedLogger(level: pino.Level = "debug", options: pino.LoggerOptions = {}) {
 	const lines: LogLine[] = [];
 	const stream = new Writable({
 		write(chunk, _encoding, done) {
@@ -12,5 +12,5 @@ export function capturedLogger(level: pino.Level = "debug") {
 			done();
 		},
 	});
-	return { logger: pino({ level }, stream), lines };
+	return { logger: pino({ ...options, level }, stream), lines };
 }
