@@ -2,6 +2,12 @@ import type { Logger } from "pino";
 import type { Counter } from "prom-client";
 import { codeOf, isBusinessError } from "./problem.ts";
 
+/**
+ * Moleculer's errors for a deadline that passed: the call timed out, or a nested call was not
+ * even made because its parent's time was up.
+ */
+const DEADLINE_CODES = new Set(["REQUEST_TIMEOUT", "REQUEST_SKIPPED"]);
+
 /** Errors already reported, so one that travels up through nested calls is reported once. */
 const reported = new WeakSet<object>();
 
@@ -52,7 +58,7 @@ export class ErrorBus {
 		const code = codeOf(err);
 		this.#counter.inc({ kind: business ? "business" : "system", code });
 		if (business) this.#logger.info({ ...context, code, msg: String((err as { message?: unknown }).message ?? "") }, "request refused");
-		else if (context.callerDeadline && code === "REQUEST_TIMEOUT")
+		else if (context.callerDeadline && DEADLINE_CODES.has(code))
 			this.#logger.warn({ ...context, code }, "request ran past the caller's deadline");
 		else {
 			this.#logger.error({ ...context, code, err }, "request failed");

@@ -29,14 +29,17 @@ for (const [net, prefix] of [
 	["fe80::", 10],
 	["fec0::", 10],
 	["ff00::", 8],
+	// Local-use NAT64: where the IPv4 address sits depends on the prefix length its operator chose.
+	["64:ff9b:1::", 48],
 ] as const) {
 	REFUSED.addSubnet(net, prefix, "ipv6");
 }
 
 /**
- * IPv6 ranges that carry an IPv4 address a gateway may forward to: NAT64 (64:ff9b::/96) and
- * IPv4-compatible (::/96) in the last 32 bits, 6to4 (2002::/16) in the 32 after the prefix.
- * Such an address is refused when the IPv4 address inside it is.
+ * IPv6 ranges that carry an IPv4 address a gateway may forward to: NAT64 (64:ff9b::/96),
+ * IPv4-translated (::ffff:0:0:0/96) and IPv4-compatible (::/96) in the last 32 bits, 6to4
+ * (2002::/16) in the 32 after the prefix. Such an address is refused when the IPv4 address
+ * inside it is.
  */
 function embeddedIpv4(address: string): string | undefined {
 	const groups = ipv6Groups(address);
@@ -45,6 +48,7 @@ function embeddedIpv4(address: string): string | undefined {
 	const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
 	const [g0, g1, g2, , , , g6, g7] = groups as [number, number, number, number, number, number, number, number];
 	if (g0 === 0x64 && g1 === 0xff9b && zero(2, 6)) return ipv4(g6, g7);
+	if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return ipv4(g6, g7);
 	if (zero(0, 6)) return ipv4(g6, g7);
 	if (g0 === 0x2002) return ipv4(g1, g2);
 	return undefined;

@@ -25,13 +25,17 @@ describe("the error bus", () => {
 		expect(await counted()).toEqual(["business ACCOUNT_EXISTS 1"]);
 	});
 
-	it("warns of a timeout within the caller's own deadline, counted as ours but sent nowhere else", async () => {
+	it("warns of a timeout or a skipped nested call within the caller's own deadline, counted as ours but sent nowhere else", async () => {
 		const { bus, lines, reported, counted } = busWithRecords();
 		bus.report(timeout(), { route: "/fixtures.v1.SlowService/Wait", callerDeadline: true });
-		expect(lines).toEqual([expect.objectContaining({ level: 40, msg: "request ran past the caller's deadline", code: "REQUEST_TIMEOUT" })]);
-		expect(lines[0]).not.toHaveProperty("err");
+		bus.report(new Errors.RequestSkippedError({ action: "slow.inner", nodeID: "n-1" }), { action: "slow.wait", callerDeadline: true });
+		expect(lines).toEqual([
+			expect.objectContaining({ level: 40, msg: "request ran past the caller's deadline", code: "REQUEST_TIMEOUT" }),
+			expect.objectContaining({ level: 40, msg: "request ran past the caller's deadline", code: "REQUEST_SKIPPED" }),
+		]);
+		expect(lines.filter((line) => "err" in line)).toEqual([]);
 		expect(reported).toEqual([]);
-		expect(await counted()).toEqual(["system REQUEST_TIMEOUT 1"]);
+		expect(await counted()).toEqual(["system REQUEST_TIMEOUT 1", "system REQUEST_SKIPPED 1"]);
 	});
 
 	it("counts the node's own timeout, and any other failure within a caller's deadline, as ours", async () => {

@@ -25,12 +25,13 @@ describe("isPrivateAddress", () => {
 			"fe80::1",
 			"fec0::1",
 			"ff02::1",
+			"64:ff9b:1:808:8:800::",
 		]) {
 			expect([address, isPrivateAddress(address)]).toEqual([address, true]);
 		}
 	});
 
-	it("refuses an IPv6 address that carries a refused IPv4 address, mapped, NAT64, 6to4 or compatible", () => {
+	it("refuses an IPv6 address that carries a refused IPv4 address: mapped, NAT64, translated, 6to4 or compatible", () => {
 		for (const address of [
 			"::ffff:127.0.0.1",
 			"::ffff:a9fe:a9fe",
@@ -38,6 +39,7 @@ describe("isPrivateAddress", () => {
 			"64:ff9b::10.0.0.5",
 			"2002:a9fe:a9fe::1",
 			"::127.0.0.1",
+			"::ffff:0:10.0.0.1",
 		]) {
 			expect([address, isPrivateAddress(address)]).toEqual([address, true]);
 		}
