@@ -20,7 +20,7 @@ const codeOf = (err: unknown) => (err as { code?: unknown }).code;
  * (an error line says so): the email alone proves nothing, since registration does not verify
  * it. Every step is idempotent, so every node runs this at start, at once or not.
  */
-export async function ensureFirstAdmin(admin: FirstAdmin, { broker, grantAdmin, logger }: Deps): Promise<void> {
+async function ensureFirstAdmin(admin: FirstAdmin, { broker, grantAdmin, logger }: Deps): Promise<void> {
 	await broker.waitForServices("identity", IDENTITY_WAIT_MS);
 	await broker.call("identity.register", { ...admin, displayName: "Administrator" }).catch((err: unknown) => {
 		if (codeOf(err) !== 409) throw err;

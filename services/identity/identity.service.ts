@@ -1,7 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import { z } from "zod";
-import { PasswordChanged } from "../../events/identity/index.ts";
 import { JobsMixin } from "../../mixins/jobs.mixin.ts";
 import { PlatformMixin, type WithPlatform } from "../../mixins/platform.mixin.ts";
 import { commandMetadata } from "../../platform/aggregates/index.ts";
@@ -11,7 +9,8 @@ import { defineJob } from "../../platform/jobs/index.ts";
 import { user } from "./domain/user.ts";
 import { claimEmail } from "./email-claims.ts";
 import { LoginThrottle } from "./login-throttle.ts";
-import { endEverySession, endSession, purgeExpired, rotate, startSession } from "./sessions.ts";
+import { replacePassword } from "./password-change.ts";
+import { endSession, purgeExpired, rotate, startSession } from "./sessions.ts";
 
 const email = z
 	.email()
@@ -197,20 +196,11 @@ export default {
 				if (newPassword === currentPassword) {
 					throw new ValidationError([{ field: "newPassword", reason: "must differ from the current password" }]);
 				}
-				const hash = await hashPassword(newPassword, this.platform().config.auth.passwordCost);
-				const userId = verified.user_id;
-				// The new hash, its event and the end of every session commit together, and only over
-				// the hash that was verified: of two changes made with one password, the second finds
-				// it replaced and changes nothing (409), instead of replacing the first one's password.
-				await this.resolve("eventStore").transact(async (tx) => {
-					const { rowCount } = await tx.client.query(
-						"UPDATE identity_credentials SET password_hash = $3 WHERE user_id = $1 AND password_hash = $2",
-						[userId, verified.password_hash, hash],
-					);
-					if (rowCount === 0) throw new ConflictError("The password was changed meanwhile; sign in again", "PASSWORD_CHANGED");
-					const event = { id: randomUUID(), type: PasswordChanged.type, schemaVersion: PasswordChanged.version, data: { userId } };
-					await tx.appendToStreams([{ streamId: `identity-user-${userId}`, event: { ...event, metadata: commandMetadata(ctx) } }]);
-					await endEverySession(tx.client, userId);
+				await replacePassword(this.resolve("eventStore"), {
+					userId: verified.user_id,
+					verifiedHash: verified.password_hash,
+					newHash: await hashPassword(newPassword, this.platform().config.auth.passwordCost),
+					metadata: commandMetadata(ctx),
 				});
 				return this.tokensFor(tokenUserOf(verified), undefined);
 			},

@@ -68,16 +68,14 @@ export async function endSession(pool: pg.Pool, token: string): Promise<void> {
 /**
  * Ends every session of a user (a password change), inside the caller's transaction: each
  * family with a live token (one not yet used or revoked) is revoked as logout revokes one,
- * under its lock, so a rotation in flight cannot add a token the revocation misses. The
- * number of sessions ended.
+ * under its lock, so a rotation in flight cannot add a token the revocation misses.
  */
-export async function endEverySession(client: pg.PoolClient, userId: string): Promise<number> {
+export async function endEverySession(client: pg.PoolClient, userId: string): Promise<void> {
 	const { rows } = await client.query<{ family_id: string }>(
 		"SELECT DISTINCT family_id FROM identity_refresh_tokens WHERE user_id = $1 AND used_at IS NULL AND revoked_at IS NULL",
 		[userId],
 	);
 	for (const { family_id } of rows) await revokeFamilyWithin(client, family_id);
-	return rows.length;
 }
 
 async function familyOf(db: pg.Pool | pg.PoolClient, tokenHash: string): Promise<string | undefined> {
