@@ -75,6 +75,7 @@ export default {
 			admin,
 			{
 				broker: this.broker,
+				holdsAdmin: async (id) => (await this.resolve("roleView").rolesOf(id)).includes("admin"),
 				// The service's own actions are not callable before it has started.
 				grantAdmin: (id) => this.changeRole({ id, role: "admin", command: "grantRole", metadata: { correlationId: randomUUID() } }),
 				logger: this.platform().logger.child({ mod: "authz" }),

@@ -4,7 +4,12 @@ import type { Logger } from "pino";
 import { backoffDelay } from "../../platform/retry/index.ts";
 
 export type FirstAdmin = { email: string; password: string };
-type Deps = { broker: ServiceBroker; grantAdmin: (userId: string) => Promise<unknown>; logger: Logger };
+type Deps = {
+	broker: ServiceBroker;
+	holdsAdmin: (userId: string) => Promise<boolean>;
+	grantAdmin: (userId: string) => Promise<unknown>;
+	logger: Logger;
+};
 
 /** How long one attempt waits for identity (it may run on another node, or be starting). */
 const IDENTITY_WAIT_MS = 10_000;
@@ -18,13 +23,20 @@ const codeOf = (err: unknown) => (err as { code?: unknown }).code;
  * it unless its email is registered, then grants `admin` to the account that signs in with the
  * configured password. An email someone registered first with another password gets nothing
  * (an error line says so): the email alone proves nothing, since registration does not verify
- * it. Every step is idempotent, so every node runs this at start, at once or not.
+ * it. An account that holds `admin` already is left as it is. Every step is idempotent, so
+ * every node runs this at start, at once or not.
  */
-async function ensureFirstAdmin(admin: FirstAdmin, { broker, grantAdmin, logger }: Deps): Promise<void> {
-	await broker.waitForServices("identity", IDENTITY_WAIT_MS);
-	await broker.call("identity.register", { ...admin, displayName: "Administrator" }).catch((err: unknown) => {
-		if (codeOf(err) !== 409) throw err;
-	});
+async function ensureFirstAdmin(admin: FirstAdmin, { broker, holdsAdmin, grantAdmin, logger }: Deps): Promise<void> {
+	// Identity usually starts beside this service; Moleculer would check again only after a second.
+	await broker.waitForServices("identity", IDENTITY_WAIT_MS, 20);
+	// Every start but the first finds it done, and must not spend a password hash (~0.1 s) on it.
+	const { userId } = await broker.call<{ userId: string | null }, { email: string }>("identity.userIdOf", { email: admin.email });
+	if (userId !== null && (await holdsAdmin(userId))) return;
+	if (userId === null) {
+		await broker.call("identity.register", { ...admin, displayName: "Administrator" }).catch((err: unknown) => {
+			if (codeOf(err) !== 409) throw err;
+		});
+	}
 	const signedIn = await broker.call<{ userId: string }, FirstAdmin>("identity.verifyCredentials", admin).catch((err: unknown) => {
 		if (codeOf(err) !== 401) throw err;
 		return undefined;

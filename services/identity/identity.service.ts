@@ -70,7 +70,7 @@ const purgeRefreshTokens = defineJob({
  * identity_credentials), `login` (scrypt, throttled per account and per IP) answering an
  * access token and a refresh token, `refresh` (rotates; a reused token revokes its family),
  * `logout`, `changePassword` (ends every session), `me` (the caller of a verified access
- * token), `jwks`, and `verifyCredentials` for other services.
+ * token), `jwks`, and `userIdOf` and `verifyCredentials` for other services.
  */
 export default {
 	name: "identity",
@@ -126,6 +126,20 @@ export default {
 				const found = await this.signingIn(input.email, input.password);
 				await throttle.succeeded(input.email, ctx.meta.ip);
 				return this.tokensFor(found, undefined);
+			},
+		},
+
+		userIdOf: {
+			// No route and no permissions: for other services and the REPL only.
+			description: "The id of the registered user with this email, or null.",
+			input: z.strictObject({ email }),
+			output: z.strictObject({ userId: z.uuid().nullable() }),
+			async handler(ctx: Context<{ email: string }>) {
+				const { rows } = await this.resolve("pg").query<{ user_id: string }>(
+					"SELECT user_id FROM identity_credentials WHERE email = $1 AND registered",
+					[ctx.params.email],
+				);
+				return { userId: rows[0]?.user_id ?? null };
 			},
 		},
 
