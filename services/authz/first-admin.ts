@@ -18,6 +18,22 @@ const RETRY_CAP_MS = 60_000;
 
 const codeOf = (err: unknown) => (err as { code?: unknown }).code;
 
+/** The account registered for `admin` now, or undefined when its email was taken (409). */
+function register(broker: ServiceBroker, admin: FirstAdmin): Promise<{ userId: string } | undefined> {
+	return broker.call<{ userId: string }, object>("identity.register", { ...admin, displayName: "Administrator" }).catch((err: unknown) => {
+		if (codeOf(err) !== 409) throw err;
+		return undefined;
+	});
+}
+
+/** The account `admin`'s email and password sign in as, or undefined (401). */
+function verify(broker: ServiceBroker, admin: FirstAdmin): Promise<{ userId: string } | undefined> {
+	return broker.call<{ userId: string }, FirstAdmin>("identity.verifyCredentials", admin).catch((err: unknown) => {
+		if (codeOf(err) !== 401) throw err;
+		return undefined;
+	});
+}
+
 /**
  * Makes the administrator config names (authz.admin) an account that holds `admin`: registers
  * it unless its email is registered, then grants `admin` to the account that signs in with the
@@ -32,15 +48,9 @@ async function ensureFirstAdmin(admin: FirstAdmin, { broker, holdsAdmin, grantAd
 	// Every start but the first finds it done, and must not spend a password hash (~0.1 s) on it.
 	const { userId } = await broker.call<{ userId: string | null }, { email: string }>("identity.userIdOf", { email: admin.email });
 	if (userId !== null && (await holdsAdmin(userId))) return;
-	if (userId === null) {
-		await broker.call("identity.register", { ...admin, displayName: "Administrator" }).catch((err: unknown) => {
-			if (codeOf(err) !== 409) throw err;
-		});
-	}
-	const signedIn = await broker.call<{ userId: string }, FirstAdmin>("identity.verifyCredentials", admin).catch((err: unknown) => {
-		if (codeOf(err) !== 401) throw err;
-		return undefined;
-	});
+	// A registration that answers holds the configured password: no second hash to prove it.
+	let signedIn = userId === null ? await register(broker, admin) : undefined;
+	signedIn ??= await verify(broker, admin);
 	if (!signedIn) {
 		logger.error(
 			{ email: admin.email },
