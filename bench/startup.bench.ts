@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { exportPKCS8, generateKeyPair } from "jose";
 import { median, RUNNER, spawnUntilReady } from "./support.ts";
 
@@ -59,17 +59,21 @@ export async function startupBench() {
 	const platform = { ready: [] as number[], rss: [] as number[] };
 	const bare = { ready: [] as number[], rss: [] as number[] };
 	const keyFile = await signingKeyFile();
-	for (let i = 0; i < RUNS; i++) {
-		for (const [start, into] of [
-			[() => platformNode(keyFile), platform],
-			[bareNode, bare],
-		] as const) {
-			const node = await start();
-			into.ready.push(node.readyMs);
-			await new Promise((r) => setTimeout(r, IDLE_MS));
-			into.rss.push(node.rssMb());
-			await node.stop();
+	try {
+		for (let i = 0; i < RUNS; i++) {
+			for (const [start, into] of [
+				[() => platformNode(keyFile), platform],
+				[bareNode, bare],
+			] as const) {
+				const node = await start();
+				into.ready.push(node.readyMs);
+				await new Promise((r) => setTimeout(r, IDLE_MS));
+				into.rss.push(node.rssMb());
+				await node.stop();
+			}
 		}
+	} finally {
+		rmSync(dirname(keyFile), { recursive: true, force: true });
 	}
 	const row = (name: string, m: typeof platform) => ({
 		node: name,

@@ -1,12 +1,15 @@
 import { execFile } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, cpSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { PROJECT_ROOT } from "../support/node-process.ts";
 import { requireServers } from "../support/servers.ts";
+import { tempDirs } from "../support/temp-dirs.ts";
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 const run = promisify(execFile);
 
@@ -32,7 +35,7 @@ async function migrateProcess(db: TestDatabase, dir: string): Promise<{ code: nu
 }
 
 function fixtureCopy(): string {
-	const dir = mkdtempSync(join(tmpdir(), "race-"));
+	const dir = temp.make("race-");
 	cpSync(join(PROJECT_ROOT, "test", "fixtures", "race"), dir, { recursive: true });
 	return dir;
 }

@@ -1,10 +1,13 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../../platform/config/index.ts";
+import { tempDirs } from "../../support/temp-dirs.ts";
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 function configDir(files: Record<string, string>): string {
-	const dir = mkdtempSync(join(tmpdir(), "config-"));
+	const dir = temp.make("config-");
 	for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
 	return dir;
 }

@@ -1,10 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { checksumOf, readMigrations } from "../../../platform/migrate/index.ts";
+import { tempDirs } from "../../support/temp-dirs.ts";
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 function migrationsDir(files: Record<string, string>): string {
-	const root = mkdtempSync(join(tmpdir(), "migrations-"));
+	const root = temp.make("migrations-");
 	mkdirSync(join(root, "ledger"));
 	for (const [name, sql] of Object.entries(files)) writeFileSync(join(root, "ledger", name), sql);
 	return root;

@@ -1,10 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { discoverModules } from "../../../platform/modules/index.ts";
+import { tempDirs } from "../../support/temp-dirs.ts";
+
+const temp = tempDirs();
+afterAll(() => temp.removeAll());
 
 function servicesDir(manifests: Record<string, string>): string {
-	const root = mkdtempSync(join(tmpdir(), "services-"));
+	const root = temp.make("services-");
 	for (const [folder, yaml] of Object.entries(manifests)) {
 		mkdirSync(join(root, folder));
 		writeFileSync(join(root, folder, "module.yaml"), yaml);
