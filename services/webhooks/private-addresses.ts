@@ -7,7 +7,10 @@ import { BlockList, isIP } from "node:net";
  * so those ranges need no IPv6 twin; a rule for ::ffff:0:0/96 itself would match every IPv4 address.
  */
 const REFUSED = new BlockList();
-for (const [net, prefix] of [
+const refuse = (family: "ipv4" | "ipv6", ranges: [string, number][]) => {
+	for (const [net, prefix] of ranges) REFUSED.addSubnet(net, prefix, family);
+};
+refuse("ipv4", [
 	["0.0.0.0", 8],
 	["10.0.0.0", 8],
 	["100.64.0.0", 10],
@@ -19,10 +22,8 @@ for (const [net, prefix] of [
 	["198.18.0.0", 15],
 	["224.0.0.0", 4],
 	["240.0.0.0", 4],
-] as const) {
-	REFUSED.addSubnet(net, prefix, "ipv4");
-}
-for (const [net, prefix] of [
+]);
+refuse("ipv6", [
 	["::", 128],
 	["::1", 128],
 	["fc00::", 7],
@@ -31,9 +32,7 @@ for (const [net, prefix] of [
 	["ff00::", 8],
 	// Local-use NAT64: where the IPv4 address sits depends on the prefix length its operator chose.
 	["64:ff9b:1::", 48],
-] as const) {
-	REFUSED.addSubnet(net, prefix, "ipv6");
-}
+]);
 
 /**
  * IPv6 ranges that carry an IPv4 address a gateway may forward to: NAT64 (64:ff9b::/96),
@@ -46,9 +45,9 @@ function embeddedIpv4(address: string): string | undefined {
 	if (!groups) return undefined;
 	const ipv4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
 	const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
-	const [g0, g1, g2, , , , g6, g7] = groups as [number, number, number, number, number, number, number, number];
+	const [g0, g1, g2, , g4, g5, g6, g7] = groups as [number, number, number, number, number, number, number, number];
 	if (g0 === 0x64 && g1 === 0xff9b && zero(2, 6)) return ipv4(g6, g7);
-	if (zero(0, 4) && groups[4] === 0xffff && groups[5] === 0) return ipv4(g6, g7);
+	if (zero(0, 4) && g4 === 0xffff && g5 === 0) return ipv4(g6, g7);
 	if (zero(0, 6)) return ipv4(g6, g7);
 	if (g0 === 0x2002) return ipv4(g1, g2);
 	return undefined;

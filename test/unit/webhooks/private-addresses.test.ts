@@ -1,14 +1,15 @@
 import { isPrivateAddress } from "../../../services/webhooks/private-addresses.ts";
 
+/** Those of `addresses` that are refused. */
+const refused = (addresses: string[]) => addresses.filter(isPrivateAddress);
+
 describe("isPrivateAddress", () => {
 	it("lets public IPv4 and IPv6 addresses through", () => {
-		for (const address of ["8.8.8.8", "1.1.1.1", "93.184.215.14", "2606:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8"]) {
-			expect([address, isPrivateAddress(address)]).toEqual([address, false]);
-		}
+		expect(refused(["8.8.8.8", "1.1.1.1", "93.184.215.14", "2606:4700::1111", "2001:4860:4860::8888", "::ffff:8.8.8.8"])).toEqual([]);
 	});
 
 	it("refuses our own network and what is no single host's", () => {
-		for (const address of [
+		const addresses = [
 			"127.0.0.1",
 			"10.1.2.3",
 			"172.16.0.1",
@@ -26,13 +27,12 @@ describe("isPrivateAddress", () => {
 			"fec0::1",
 			"ff02::1",
 			"64:ff9b:1:808:8:800::",
-		]) {
-			expect([address, isPrivateAddress(address)]).toEqual([address, true]);
-		}
+		];
+		expect(refused(addresses)).toEqual(addresses);
 	});
 
 	it("refuses an IPv6 address that carries a refused IPv4 address: mapped, NAT64, translated, 6to4 or compatible", () => {
-		for (const address of [
+		const addresses = [
 			"::ffff:127.0.0.1",
 			"::ffff:a9fe:a9fe",
 			"64:ff9b::7f00:1",
@@ -40,11 +40,9 @@ describe("isPrivateAddress", () => {
 			"2002:a9fe:a9fe::1",
 			"::127.0.0.1",
 			"::ffff:0:10.0.0.1",
-		]) {
-			expect([address, isPrivateAddress(address)]).toEqual([address, true]);
-		}
-		expect(isPrivateAddress("64:ff9b::808:808")).toBe(false);
-		expect(isPrivateAddress("2002:808:808::1")).toBe(false);
+		];
+		expect(refused(addresses)).toEqual(addresses);
+		expect(refused(["64:ff9b::808:808", "2002:808:808::1"])).toEqual([]);
 	});
 
 	it("is false for what is not an address (a name is checked once resolved)", () => {
