@@ -1,4 +1,5 @@
 import { BlockList, isIP } from "node:net";
+import { ipv6Groups } from "../../platform/http/index.ts";
 
 /**
  * Addresses a webhook must not reach: our own network (loopback, private, shared, link-local,
@@ -42,7 +43,6 @@ refuse("ipv6", [
  */
 function embeddedIpv4(address: string): string | undefined {
 	const groups = ipv6Groups(address);
-	if (!groups) return undefined;
 	const ipv4 = (high: number, low: number) => [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
 	const zero = (from: number, to: number) => groups.slice(from, to).every((g) => g === 0);
 	const [g0, g1, g2, , g4, g5, g6, g7] = groups as [number, number, number, number, number, number, number, number];
@@ -51,23 +51,6 @@ function embeddedIpv4(address: string): string | undefined {
 	if (zero(0, 6)) return ipv4(g6, g7);
 	if (g0 === 0x2002) return ipv4(g1, g2);
 	return undefined;
-}
-
-/** The eight 16-bit groups of an IPv6 address (with `::` and a dotted IPv4 tail expanded). */
-function ipv6Groups(address: string): number[] | undefined {
-	let text = address.toLowerCase();
-	const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-	if (dotted) {
-		const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-		text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-	}
-	const [head = "", tail] = text.split("::");
-	const parse = (part: string) => (part === "" ? [] : part.split(":").map((g) => Number.parseInt(g, 16)));
-	const before = parse(head);
-	const after = tail === undefined ? [] : parse(tail);
-	const missing = 8 - before.length - after.length;
-	const groups = tail === undefined ? before : [...before, ...Array<number>(missing).fill(0), ...after];
-	return groups.length === 8 && groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
 }
 
 export function isPrivateAddress(address: string): boolean {
