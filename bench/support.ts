@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const RUNNER = join(ROOT, "node_modules", "moleculer", "bin", "moleculer-runner.mjs");
 
-export type Started = { readyMs: number; rssMb: () => number; stop: () => Promise<void> };
+export type Started = { pid: number; readyMs: number; rssMb: () => number; stop: () => Promise<void> };
 
 /**
  * Spawns a node and measures wall time from spawn to the first 200 from `ready` (a URL, or a
@@ -45,6 +45,7 @@ export async function spawnUntilReady(
 		await new Promise((r) => setTimeout(r, 5));
 	}
 	return {
+		pid: child.pid as number,
 		readyMs: performance.now() - started,
 		rssMb: () => largestRssInTree(child.pid as number),
 		stop: async () => {
@@ -78,6 +79,17 @@ function rssOf(pid: number): number {
 		.split("\n")
 		.find((l) => l.startsWith("VmRSS:"));
 	return Number(line?.split(/\s+/)[1]) / 1024;
+}
+
+/** Clock ticks per second, the unit of the CPU times in /proc. */
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+
+/** The CPU time (user and system, every thread) `pid` has used so far, in microseconds. */
+export function cpuMicros(pid: number): number {
+	const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+	// The command name may hold spaces; the fields after it are fixed (utime and stime are 14 and 15).
+	const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+	return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
 }
 
 export function median(values: number[]): number {
