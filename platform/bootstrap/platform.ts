@@ -46,7 +46,7 @@ export class Platform {
 		this.nodeID = config.node.id ?? `${hostname()}-${process.pid}`;
 		this.logger = createRootLogger(config, this.nodeID);
 		this.metrics = createMetrics(this.nodeID);
-		this.container = new PlatformContainer(config, this.logger.child({ mod: "container" }), this.metrics, contracts, root);
+		this.container = new PlatformContainer(config, this.logger, this.metrics, contracts, root);
 		this.errors = new ErrorBus(this.logger.child({ mod: "errors" }), this.metrics.errors);
 	}
 

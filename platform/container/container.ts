@@ -23,6 +23,7 @@ export type CoreCradle = {
 	config: Config;
 	/** The project's folder, against which config's folders are resolved. */
 	root: string;
+	/** The node's root logger; each component binds its own `mod`, as pino repeats a key bound twice. */
 	logger: Logger;
 	clock: Clock;
 	pg: pg.Pool;
@@ -112,7 +113,9 @@ export class PlatformContainer {
 						conflictRetries: c.config.events.aggregates.conflictRetries,
 					}),
 			).singleton(),
-			accessTokens: asFunction((c: CoreCradle) => new AccessTokens(loadSigningKey(c.config.auth, c.logger), c.config.auth)).singleton(),
+			accessTokens: asFunction(
+				(c: CoreCradle) => new AccessTokens(loadSigningKey(c.config.auth, c.logger.child({ mod: "auth" })), c.config.auth),
+			).singleton(),
 			jobOutcomes: asFunction((c: CoreCradle) => new JobOutcomes(c.eventStore, c.pg, c.jobQueue)).singleton(),
 			jobMetrics: asFunction((c: CoreCradle) => createJobMetrics(c.metrics.registry, () => c.jobQueue.depths())).singleton(),
 		});
@@ -123,7 +126,8 @@ export class PlatformContainer {
 		);
 		this.registerSingleton(
 			"pg",
-			(c: CoreCradle) => createPgPool(c.config, c.logger, c.config.profile === "embedded" ? c.embeddedPostgres : undefined),
+			(c: CoreCradle) =>
+				createPgPool(c.config, c.logger.child({ mod: "postgres" }), c.config.profile === "embedded" ? c.embeddedPostgres : undefined),
 			(pool) => pool.end(),
 		);
 		this.registerSingleton(
@@ -138,7 +142,7 @@ export class PlatformContainer {
 		);
 		this.registerSingleton(
 			"redis",
-			(c: CoreCradle) => createRedis(c.config, c.logger),
+			(c: CoreCradle) => createRedis(c.config, c.logger.child({ mod: "redis" })),
 			(redis) => void redis.disconnect(),
 		);
 		this.registerSingleton(
@@ -168,7 +172,7 @@ export class PlatformContainer {
 		);
 		this.registerSingleton(
 			"kafka",
-			(c: CoreCradle) => createKafka(c.config, c.logger),
+			(c: CoreCradle) => createKafka(c.config, c.logger.child({ mod: "kafka" })),
 			() => undefined,
 		);
 	}

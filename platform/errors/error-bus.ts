@@ -57,7 +57,8 @@ export class ErrorBus {
 		const business = isBusinessError(err);
 		const code = codeOf(err);
 		this.#counter.inc({ kind: business ? "business" : "system", code });
-		if (business) this.#logger.info({ ...context, code, msg: String((err as { message?: unknown }).message ?? "") }, "request refused");
+		// The error's message as `reason`: pino writes its own `msg`, and a repeated key loses the line in stores such as Elasticsearch.
+		if (business) this.#logger.info({ ...context, code, reason: String((err as { message?: unknown }).message ?? "") }, "request refused");
 		else if (context.callerDeadline && DEADLINE_CODES.has(code))
 			this.#logger.warn({ ...context, code }, "request ran past the caller's deadline");
 		else {

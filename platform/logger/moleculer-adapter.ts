@@ -14,7 +14,7 @@ export function moleculerLoggerOptions(root: Logger, level: Level) {
 		options: {
 			level,
 			createLogger: (moduleLevel: Level, bindings: Record<string, unknown>) => {
-				const child = root.child(bindings, { level: moduleLevel });
+				const child = root.child(ownBindings(root, bindings), { level: moduleLevel });
 				// Moleculer logs on hot paths at levels that are usually off: those cost nothing.
 				const log = Object.fromEntries(
 					LEVELS.map((lvl) => [lvl, child.isLevelEnabled(lvl) ? (...args: unknown[]) => write(child, lvl, args) : noop]),
@@ -26,6 +26,15 @@ export function moleculerLoggerOptions(root: Logger, level: Level) {
 }
 
 const noop = () => undefined;
+
+/**
+ * Moleculer binds the node's ID, which the root logger carries already; pino would write the
+ * key twice, and log stores such as Elasticsearch refuse a line with a repeated key.
+ */
+function ownBindings(root: Logger, bindings: Record<string, unknown>): Record<string, unknown> {
+	const bound = root.bindings();
+	return Object.fromEntries(Object.entries(bindings).filter(([key, value]) => bound[key] !== value));
+}
 
 function write(logger: Logger, level: Level, args: unknown[]): void {
 	const words: string[] = [];

@@ -2,6 +2,7 @@ import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { eventually } from "../support/eventually.ts";
 import { startNode } from "../support/node-process.ts";
 import { freePort } from "../support/ports.ts";
+import { repeatedKeys } from "../support/repeated-keys.ts";
 import { requireServers } from "../support/servers.ts";
 import { signedIn } from "../support/tokens.ts";
 
@@ -46,6 +47,25 @@ describe("node bootstrap", () => {
 		} finally {
 			expect(await node.stop()).toBe(0);
 		}
+	});
+
+	it("writes every key of a log line once, whoever wrote the line", async () => {
+		const node = await startNode({ env: { PLATFORM_POSTGRES__URL: db.url, PLATFORM_LOG__LEVEL: "debug" } });
+		try {
+			const base = `http://127.0.0.1:${node.apiPort}`;
+			// A refused call (the error bus), an unknown route (the gateway) and a creation (moleculer-web).
+			await fetch(`${base}/api/v1/auth/login`, { method: "POST", body: JSON.stringify({ email: "x@example.com", password: "wrong" }) });
+			await fetch(`${base}/api/v1/nowhere`);
+			await signedIn(base);
+		} finally {
+			expect(await node.stop()).toBe(0);
+		}
+		const lines = node
+			.output()
+			.split("\n")
+			.filter((line) => line.startsWith("{"));
+		expect(lines.length).toBeGreaterThan(100);
+		expect(lines.filter((line) => repeatedKeys(line).length > 0)).toEqual([]);
 	});
 
 	it("starts a module only after the modules it depends on", async () => {

@@ -4,23 +4,24 @@ import { ConflictError, ErrorBus } from "../../../platform/errors/index.ts";
 import { capturedLogger } from "../../support/captured-logger.ts";
 
 function busWithRecords() {
-	const { logger, lines } = capturedLogger("info");
+	const { logger, lines, raw } = capturedLogger("info");
 	const registry = new Registry();
 	const counter = new Counter({ name: "errors_total", help: "errors", labelNames: ["kind", "code"] as const, registers: [registry] });
 	const bus = new ErrorBus(logger, counter);
 	const reported: string[] = [];
 	bus.attach((_err, context) => reported.push(context.code));
 	const counted = async () => (await counter.get()).values.map((v) => `${v.labels.kind} ${v.labels.code} ${v.value}`);
-	return { bus, lines, reported, counted };
+	return { bus, lines, raw, reported, counted };
 }
 
 const timeout = () => new Errors.RequestTimeoutError({ action: "slow.wait", nodeID: "n-1" });
 
 describe("the error bus", () => {
 	it("logs a caller's mistake at info and sends it nowhere else", async () => {
-		const { bus, lines, reported, counted } = busWithRecords();
+		const { bus, lines, raw, reported, counted } = busWithRecords();
 		bus.report(new ConflictError("Account acc-1 already exists", "ACCOUNT_EXISTS"), { route: "POST /accounts" });
-		expect(lines).toMatchObject([{ level: 30, msg: "request refused" }]);
+		expect(lines).toMatchObject([{ level: 30, msg: "request refused", reason: "Account acc-1 already exists", code: "ACCOUNT_EXISTS" }]);
+		expect(raw[0]?.match(/"msg":/g)).toHaveLength(1);
 		expect(reported).toEqual([]);
 		expect(await counted()).toEqual(["business ACCOUNT_EXISTS 1"]);
 	});
