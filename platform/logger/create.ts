@@ -2,14 +2,14 @@ import { type Logger, pino } from "pino";
 import type { Config } from "../config/index.ts";
 import { currentRequestContext } from "../context/index.ts";
 import { activeTraceId } from "../tracing/index.ts";
-import { REDACTED_PATHS } from "./redaction.ts";
+import { REDACTION } from "./redaction.ts";
 
 /** The process' root pino logger: JSON lines, or pretty ones for a terminal. */
 export function createRootLogger(config: Pick<Config, "log" | "env">, nodeID: string): Logger {
 	return pino({
 		level: config.log.level,
 		base: { nodeID, env: config.env },
-		redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+		...REDACTION,
 		// Every line written while a request is served carries its trace and request ids; a
 		// line written in a span elsewhere (a consumer applying an event) its trace id.
 		mixin: () => {
