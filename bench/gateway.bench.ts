@@ -94,6 +94,7 @@ export async function gatewayBench() {
 			PLATFORM_RATE_LIMITS__PER_USER: "{points: 100000000, durationSeconds: 60}",
 			PLATFORM_RATE_LIMITS__PER_IP: "{points: 100000000, durationSeconds: 60}",
 			PLATFORM_SHUTDOWN__DRAIN_DELAY_MS: "0",
+			// As its peers log: at production's info every request also writes its access line (log.accessLog).
 			PLATFORM_LOG__LEVEL: "warn",
 		},
 	});

@@ -24,6 +24,7 @@ export const GrpcGatewayMixin: Partial<ServiceSchema> = {
 			metrics,
 			errors,
 			logger: logger.child({ mod: "grpc" }),
+			accessLog: config.log.accessLog,
 		});
 		platform.onDrain("grpc", () => this.grpcServer?.drain() ?? Promise.resolve());
 	},

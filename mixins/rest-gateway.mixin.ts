@@ -3,6 +3,7 @@ import type { BlockList } from "node:net";
 import { context, type Span } from "@opentelemetry/api";
 import type { ServiceBroker, ServiceSchema, ServiceSettingSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
+import type { Logger } from "pino";
 import type { AuthMeta, EntryMeta } from "../platform/auth/index.ts";
 import { platformOf } from "../platform/bootstrap/index.ts";
 import { problemOf } from "../platform/errors/index.ts";
@@ -28,10 +29,12 @@ type GatewaySettings = ServiceSettingSchema & {
 	onError?: unknown;
 	cors?: unknown;
 	logRouteRegistration?: string;
+	logRequest?: string | null;
+	logResponse?: string | null;
 };
 type CallContext = { meta: AuthMeta & EntryMeta };
 type Gateway = { trustedProxies: BlockList };
-type HttpState = { hstsMaxAgeSeconds: number | undefined; httpMetrics: PlatformMetrics };
+type HttpState = { hstsMaxAgeSeconds: number | undefined; httpMetrics: PlatformMetrics; accessLog: Logger | undefined };
 
 /** moleculer-web's own handler, which httpHandler below wraps. */
 const gatewayHttpHandler = ApiGateway.methods?.httpHandler as (
@@ -40,6 +43,11 @@ const gatewayHttpHandler = ApiGateway.methods?.httpHandler as (
 	res: ServerResponse,
 	next?: unknown,
 ) => unknown;
+
+/** The ids a request's lines carry: its own (X-Request-ID), and its trace's. */
+function requestIds(req: AliasedRequest): { requestId?: string; traceId?: string } {
+	return { requestId: req.$ctx?.requestID ?? req.$ctx?.id, traceId: req.$span?.spanContext().traceId };
+}
 
 function routeOf(req: AliasedRequest): string {
 	return req.$alias ? `${req.$alias.method} ${req.$alias.fullPath}` : "unmatched";
@@ -80,6 +88,10 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 	settings: {
 		// The routes are in the OpenAPI document; listing them at info would bury the start-up lines.
 		logRouteRegistration: "debug",
+		// The gateway writes one structured line per answered request instead (log.accessLog);
+		// moleculer-web's line for each request that arrives stays for debugging a hang.
+		logRequest: "debug",
+		logResponse: null,
 		routes: [
 			{
 				path: "/api/v1",
@@ -137,6 +149,7 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 		platform.onDrain("http", () => drainHttpServer(this.server));
 		this.hstsMaxAgeSeconds = config.api.hstsMaxAgeSeconds;
 		this.httpMetrics = metrics;
+		this.accessLog = config.log.accessLog ? platform.logger.child({ mod: "api" }) : undefined;
 	},
 	methods: {
 		/**
@@ -153,9 +166,13 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 			res.once("finish", () => {
 				const route = routeOf(req);
 				const labels = { route, method: req.method ?? "", status: String(res.statusCode) };
-				stop(labels);
+				const seconds = stop(labels);
 				this.httpMetrics.httpRequests.inc(labels);
 				finishHttpSpan(span, route === "unmatched" ? `${req.method} unmatched` : route, res.statusCode);
+				this.accessLog?.info(
+					{ ...labels, status: res.statusCode, durationMs: Math.round(seconds * 1e6) / 1e3, ...requestIds(req) },
+					"request answered",
+				);
 			});
 			return context.with(spanContext, () => gatewayHttpHandler.call(this, req, res, next));
 		},

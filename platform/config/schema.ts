@@ -320,6 +320,11 @@ export const configSchema = z.strictObject({
 			level: z.enum(["fatal", "error", "warn", "info", "debug", "trace"]).default("info"),
 			/** Human-readable lines instead of JSON; for a terminal, not for production. */
 			pretty: z.boolean().default(false),
+			/**
+			 * One line at info per answered REST request and gRPC call (route or method, status,
+			 * duration, request and trace ids); off where a proxy in front logs them already.
+			 */
+			accessLog: z.boolean().default(true),
 		})
 		.prefault({}),
 	tracing: z

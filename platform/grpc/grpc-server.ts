@@ -24,6 +24,8 @@ export type GrpcServerOptions = {
 	metrics: PlatformMetrics;
 	errors: ErrorBus;
 	logger: Logger;
+	/** A line for each answered call (log.accessLog). */
+	accessLog: boolean;
 };
 
 /** How often grpc.health.v1 asks the node's readiness (the same answer /readyz gives). */
@@ -58,7 +60,7 @@ export class GrpcServer {
 		for (const service of services) {
 			const handlers = Object.fromEntries(
 				[...service.rpcs].map(([method, rpc]) => {
-					const handle = unaryHandler(rpc, options);
+					const handle = unaryHandler(rpc, { ...options, accessLog: options.accessLog ? options.logger : undefined });
 					return [method, (...args: Parameters<typeof handle>) => this.#calls.track(handle(...args))];
 				}),
 			);

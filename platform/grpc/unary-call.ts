@@ -2,6 +2,7 @@ import type { BlockList } from "node:net";
 import { Metadata, type ServerUnaryCall, type sendUnaryData, status } from "@grpc/grpc-js";
 import { context, SpanStatusCode } from "@opentelemetry/api";
 import type { ServiceBroker } from "moleculer";
+import type { Logger } from "pino";
 import type { AuthMeta, EntryMeta } from "../auth/index.ts";
 import type { DeadlineMeta, ErrorBus } from "../errors/index.ts";
 import { clientIp } from "../http/index.ts";
@@ -12,7 +13,14 @@ import { replyMessage } from "./reply-message.ts";
 import type { Rpc } from "./rpc-catalog.ts";
 import { grpcFailureOf } from "./status.ts";
 
-type Deps = { broker: ServiceBroker; trustedProxies: BlockList; metrics: PlatformMetrics; errors: ErrorBus };
+type Deps = {
+	broker: ServiceBroker;
+	trustedProxies: BlockList;
+	metrics: PlatformMetrics;
+	errors: ErrorBus;
+	/** Where each answered call gets its line (log.accessLog), if anywhere. */
+	accessLog: Logger | undefined;
+};
 type CallMeta = AuthMeta & EntryMeta & ResponseHeadersMeta & DeadlineMeta;
 
 /**
@@ -27,11 +35,20 @@ export function unaryHandler(rpc: Rpc, deps: Deps) {
 		const { span, context: spanContext } = startRpcSpan(rpc.path, first(call.metadata, "traceparent"));
 		const answered = (code: status) => {
 			const labels = { method: rpc.path, code: status[code] ?? String(code) };
-			stop(labels);
+			const seconds = stop(labels);
 			deps.metrics.grpcRequests.inc(labels);
 			span.setAttribute("rpc.grpc.status_code", code);
 			if (code !== status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: labels.code });
 			span.end();
+			deps.accessLog?.info(
+				{
+					...labels,
+					durationMs: Math.round(seconds * 1e6) / 1e3,
+					requestId: ctx.requestID ?? undefined,
+					traceId: span.spanContext().traceId,
+				},
+				"call answered",
+			);
 		};
 		// The root context of the call, as moleculer-web makes one per request: the action's meta flows back into it.
 		const ctx = new deps.broker.ContextFactory(deps.broker);
