@@ -38,7 +38,8 @@ export function clientIp(peer: string | undefined, forwardedFor: string | string
 	};
 	if (!peer) return undefined;
 	let client = normalise(peer);
-	if (!isTrusted(client) || !forwardedFor) return client;
+	// Without the header there is nothing a proxy could have told us: no need to ask whether the peer is one.
+	if (!forwardedFor || !isTrusted(client)) return client;
 	const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : forwardedFor)
 		.split(",")
 		.map((hop) => normalise(hop.trim()))
