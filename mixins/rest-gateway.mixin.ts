@@ -120,8 +120,8 @@ export const RestGatewayMixin: Partial<ServiceSchema<GatewaySettings>> = {
 			},
 		],
 		onError(this: { broker: Parameters<typeof platformOf>[0] }, req: AliasedRequest, res: ServerResponse, err: unknown) {
-			const requestId = req.$ctx?.requestID ?? req.$ctx?.id;
-			const traceId = req.$span?.spanContext().traceId ?? requestId;
+			const { requestId, traceId: spanTraceId } = requestIds(req);
+			const traceId = spanTraceId ?? requestId;
 			const route = routeOf(req);
 			// Errors of actions were reported where they were thrown; this catches the gateway's own.
 			platformOf(this.broker).errors.report(err, { route, traceId, requestId });

@@ -33,23 +33,6 @@ export function unaryHandler(rpc: Rpc, deps: Deps) {
 	return async (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
 		const stop = deps.metrics.grpcDuration.startTimer();
 		const { span, context: spanContext } = startRpcSpan(rpc.path, first(call.metadata, "traceparent"));
-		const answered = (code: status) => {
-			const labels = { method: rpc.path, code: status[code] ?? String(code) };
-			const seconds = stop(labels);
-			deps.metrics.grpcRequests.inc(labels);
-			span.setAttribute("rpc.grpc.status_code", code);
-			if (code !== status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: labels.code });
-			span.end();
-			deps.accessLog?.info(
-				{
-					...labels,
-					durationMs: Math.round(seconds * 1e6) / 1e3,
-					requestId: ctx.requestID ?? undefined,
-					traceId: span.spanContext().traceId,
-				},
-				"call answered",
-			);
-		};
 		// The root context of the call, as moleculer-web makes one per request: the action's meta flows back into it.
 		const ctx = new deps.broker.ContextFactory(deps.broker);
 		const timeout = timeoutOf(call.getDeadline());
@@ -58,6 +41,16 @@ export function unaryHandler(rpc: Rpc, deps: Deps) {
 		ctx.meta = meta;
 		ctx.requestID = first(call.metadata, "x-request-id") ?? ctx.id;
 		const traceId = span.spanContext().traceId;
+		const answered = (code: status) => {
+			const labels = { method: rpc.path, code: status[code] ?? String(code) };
+			const seconds = stop(labels);
+			deps.metrics.grpcRequests.inc(labels);
+			span.setAttribute("rpc.grpc.status_code", code);
+			if (code !== status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: labels.code });
+			span.end();
+			const durationMs = Math.round(seconds * 1e6) / 1e3;
+			deps.accessLog?.info({ ...labels, durationMs, requestId: ctx.requestID ?? undefined, traceId }, "call answered");
+		};
 		const trailers = () => trailersOf(ctx.meta as CallMeta, ctx.requestID ?? undefined, traceresponseOf(span));
 		if (timeout !== undefined && timeout <= 0) {
 			answered(status.DEADLINE_EXCEEDED);

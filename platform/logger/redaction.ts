@@ -67,7 +67,7 @@ export function redactSecrets<T>(value: T, depth = 0): T {
 /**
  * The loggers' redaction: one walk of each line's object. pino's own `redact` paths cannot
  * reach any depth (no recursive wildcard), and with a path per key and depth they cost ~20 us
- * a line, which moleculer-web's two lines per request at info turned into a third of a
- * request's time. Bindings are not searched: the platform binds names and ids, never secrets.
+ * a line, as much as a third of a request's time at info. Bindings are not searched: the
+ * platform binds names and ids, never secrets.
  */
 export const REDACTION: Pick<LoggerOptions, "formatters"> = { formatters: { log: redactSecrets } };

@@ -17,7 +17,9 @@ export function repeatedKeys(json: string): string[] {
 		else if (ch === ",") expectingKey = open.at(-1) instanceof Set;
 		else if (ch === '"') {
 			let end = i + 1;
-			while (json[end] !== '"') end += json[end] === "\\" ? 2 : 1;
+			// A line cut short ends the scan rather than running past it.
+			while (end < json.length && json[end] !== '"') end += json[end] === "\\" ? 2 : 1;
+			if (end >= json.length) break;
 			const keys = open.at(-1);
 			if (expectingKey && keys) {
 				const key = JSON.parse(json.slice(i, end + 1)) as string;
