@@ -53,7 +53,7 @@ describe("node bootstrap", () => {
 		const node = await startNode({ env: { PLATFORM_POSTGRES__URL: db.url, PLATFORM_LOG__LEVEL: "debug" } });
 		try {
 			const base = `http://127.0.0.1:${node.apiPort}`;
-			// A refused call (the error bus), an unknown route (the gateway) and a creation (moleculer-web).
+			// A refused call (the error bus), an unknown route (the gateway), then a registration and a login.
 			await fetch(`${base}/api/v1/auth/login`, { method: "POST", body: JSON.stringify({ email: "x@example.com", password: "wrong" }) });
 			await fetch(`${base}/api/v1/nowhere`);
 			await signedIn(base);
