@@ -48,6 +48,7 @@ type Self = WithPlatform & {
 	throttle: LoginThrottle;
 	signingIn(email: string, password: string): Promise<TokenUser>;
 	credentialsMatching(email: string, password: string): Promise<Credentials>;
+	registeredCredentials(email: string): Promise<Credentials | undefined>;
 	tokensFor(who: TokenUser, refreshToken: string | undefined): Promise<TokenPair>;
 };
 
@@ -135,11 +136,7 @@ export default {
 			input: z.strictObject({ email }),
 			output: z.strictObject({ userId: z.uuid().nullable() }),
 			async handler(ctx: Context<{ email: string }>) {
-				const { rows } = await this.resolve("pg").query<{ user_id: string }>(
-					"SELECT user_id FROM identity_credentials WHERE email = $1 AND registered",
-					[ctx.params.email],
-				);
-				return { userId: rows[0]?.user_id ?? null };
+				return { userId: (await this.registeredCredentials(ctx.params.email))?.user_id ?? null };
 			},
 		},
 
@@ -249,15 +246,20 @@ export default {
 
 		/** The credentials row `email` and `password` sign in as, or 401 BAD_CREDENTIALS (see signingIn). */
 		async credentialsMatching(email: string, password: string): Promise<Credentials> {
-			const { rows } = await this.resolve("pg").query<Credentials>(
-				"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
-				[email],
-			);
-			const found = rows[0];
+			const found = await this.registeredCredentials(email);
 			decoyHash ??= hashPassword("decoy password", this.platform().config.auth.passwordCost);
 			const matches = await verifyPassword(password, found?.password_hash ?? (await decoyHash));
 			if (!found || !matches) throw new UnauthenticatedError("Email or password is wrong", "BAD_CREDENTIALS");
 			return found;
+		},
+
+		/** The credentials row of the registered user with this email, if any. */
+		async registeredCredentials(email: string): Promise<Credentials | undefined> {
+			const { rows } = await this.resolve("pg").query<Credentials>(
+				"SELECT user_id, email, display_name, password_hash FROM identity_credentials WHERE email = $1 AND registered",
+				[email],
+			);
+			return rows[0];
 		},
 
 		/** An access token for the user, and a refresh token: the rotated one, or a new family's. */
